@@ -1,0 +1,1 @@
+//! Tests of the Prolific SDK; see `tests/`.

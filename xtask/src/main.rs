@@ -1,0 +1,156 @@
+//! `cargo xtask`: the workspace's own tooling. This file is the command line only; each job
+//! lives in its own module.
+//!
+//! - `cargo xtask generate`: spec -> `sdk/src/generated.rs`, written atomically.
+//! - `cargo xtask check`: fails, with a diff and the command that fixes it, when the generated
+//!   file is not what the spec generates.
+
+mod codegen;
+mod files;
+mod preflight;
+mod spec;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The spec and the generated module, relative to the workspace root.
+const DEFAULT_SPEC: &str = "spec/openapi.yaml";
+const DEFAULT_OUT: &str = "sdk/src/generated.rs";
+
+/// How many lines of diff `check` prints before cutting it short.
+const DIFF_LINES: usize = 40;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Tooling for the Prolific SDK workspace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the SDK's module from the spec (writes only when it changed).
+    Generate(Paths),
+    /// Fail if the generated module is not what the spec generates.
+    Check(Paths),
+}
+
+#[derive(Args)]
+struct Paths {
+    /// The OpenAPI 3.0 spec, YAML or JSON [default: spec/openapi.yaml in the workspace].
+    #[arg(long)]
+    spec: Option<PathBuf>,
+    /// The generated Rust module [default: sdk/src/generated.rs in the workspace].
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// A path to use, and how to show it: relative to the workspace for the defaults, as given
+/// otherwise (so that the generated header does not depend on where the checkout lives).
+struct Target {
+    path: PathBuf,
+    shown: String,
+}
+
+impl Paths {
+    fn spec(&self) -> Target {
+        target(self.spec.as_deref(), DEFAULT_SPEC)
+    }
+
+    fn out(&self) -> Target {
+        target(self.out.as_deref(), DEFAULT_OUT)
+    }
+
+    /// The `generate` command that fixes drift for these paths.
+    fn generate_command(&self) -> String {
+        let mut command = String::from("cargo xtask generate");
+        for (flag, value) in [("--spec", &self.spec), ("--out", &self.out)] {
+            if let Some(value) = value {
+                command.push_str(&format!(" {flag} {}", value.display()));
+            }
+        }
+        command
+    }
+}
+
+fn target(given: Option<&Path>, default: &str) -> Target {
+    match given {
+        Some(path) => Target {
+            path: path.to_path_buf(),
+            shown: path.display().to_string(),
+        },
+        None => Target {
+            path: workspace_root().join(default),
+            shown: default.to_string(),
+        },
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    // xtask/ sits directly in the workspace root.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Generate(paths) => generate(paths),
+        Command::Check(paths) => check(paths),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate(paths: &Paths) -> Result<ExitCode, String> {
+    let (spec_target, out) = (paths.spec(), paths.out());
+    let spec = spec::load(&spec_target.path, &spec_target.shown)?;
+    let generated = codegen::generate(&spec)?;
+    let written = files::write_if_changed(&out.path, &out.shown, &generated.code)?;
+    println!(
+        "{}: {}, {}, {}",
+        out.shown,
+        count(generated.operations, "operation"),
+        count(generated.types, "type"),
+        match written {
+            files::Written::Updated => "updated",
+            files::Written::UpToDate => "up to date",
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "1 operation", "7 types".
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+fn check(paths: &Paths) -> Result<ExitCode, String> {
+    let (spec_target, out) = (paths.spec(), paths.out());
+    let spec = spec::load(&spec_target.path, &spec_target.shown)?;
+    let generated = codegen::generate(&spec)?;
+    match files::drift(&out.path, &out.shown, &generated.code, DIFF_LINES) {
+        None => {
+            println!("{}: up to date with {}", out.shown, spec.shown);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(diff) => {
+            eprintln!(
+                "{} is out of date with {}:\n{diff}fix: run `{}` and commit the result",
+                out.shown,
+                spec.shown,
+                paths.generate_command()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
