@@ -36,8 +36,8 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
     let tokens = without_panics(|| generator.generate_tokens(&spec.api))
         .map_err(|panic| {
             format!(
-                "{}: progenitor cannot generate this spec ({panic}); simplify the shape it \
-                 names, or see spec/README.md for the shapes it takes",
+                "{}: progenitor cannot generate this spec: {panic}; change that shape \
+                 (spec/README.md lists the shapes progenitor takes)",
                 spec.shown
             )
         })?
@@ -124,7 +124,7 @@ fn without_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     result.map_err(|_| {
         let text = message.lock().map(|m| m.clone()).unwrap_or_default();
         // Panic messages can quote whole schemas; keep the line readable.
-        truncate(&text, 200)
+        truncate(&text, 120)
     })
 }
 

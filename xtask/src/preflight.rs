@@ -65,6 +65,23 @@ pub fn problems(api: &OpenAPI, shown: &str) -> Vec<String> {
                      response is not supported by progenitor; use `4XX` and `5XX` instead"
                 ));
             }
+            let success_schemas: std::collections::BTreeSet<String> = responses
+                .responses
+                .iter()
+                .filter(|(status, _)| {
+                    matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2))
+                })
+                .filter_map(|(_, response)| response.as_item())
+                .filter_map(|response| response.content.iter().find(|(media, _)| is_json(media)))
+                .filter_map(|(_, content)| content.schema.as_ref())
+                .map(|schema| format!("{schema:?}"))
+                .collect();
+            if success_schemas.len() > 1 {
+                found.push(format!(
+                    "{shown}: {place}.responses: 2XX responses with different schemas; \
+                     progenitor takes one success type, so give them the same schema"
+                ));
+            }
             for (status, response) in &responses.responses {
                 let ReferenceOr::Item(response) = response else {
                     continue;

@@ -70,29 +70,38 @@ fn check_version(version: Option<&str>, shown: &str) -> Result<(), String> {
 }
 
 fn yaml_error(shown: &str, what: &str, e: &serde_yaml_ng::Error) -> String {
-    // The message ends with its own "at line N column M"; the location goes in front instead.
-    let message = e.to_string();
-    let message = message.split(" at line ").next().unwrap_or_default();
+    let message = without_first_position(&e.to_string());
     match e.location() {
-        Some(at) => format!(
-            "{shown}:{}:{}: {what}: {}",
-            at.line(),
-            at.column(),
-            one_line(message)
-        ),
-        None => format!("{shown}: {what}: {}", one_line(message)),
+        Some(at) => format!("{shown}:{}:{}: {what}: {message}", at.line(), at.column()),
+        None => format!("{shown}: {what}: {message}"),
     }
 }
 
 fn json_error(shown: &str, what: &str, e: &serde_json::Error) -> String {
-    let message = e.to_string();
-    let message = message.split(" at line ").next().unwrap_or_default();
-    format!(
-        "{shown}:{}:{}: {what}: {}",
-        e.line(),
-        e.column(),
-        one_line(message)
-    )
+    let message = without_first_position(&e.to_string());
+    // serde_json counts columns from 0 at the start of a line; editors count from 1.
+    let column = e.column().max(1);
+    format!("{shown}:{}:{column}: {what}: {message}", e.line())
+}
+
+/// Parsers append " at line N column M" to the problem; the location goes in front of the
+/// line instead. A later position (libyaml's "while scanning ... at line N column M") stays.
+fn without_first_position(message: &str) -> String {
+    let message = one_line(message);
+    let Some(start) = message.find(" at line ") else {
+        return message;
+    };
+    let rest = &message[start + " at line ".len()..];
+    let end = rest
+        .find(" column ")
+        .map(|c| c + " column ".len())
+        .map(|c| {
+            c + rest[c..]
+                .find(|ch: char| !ch.is_ascii_digit())
+                .unwrap_or(rest.len() - c)
+        })
+        .unwrap_or(0);
+    format!("{}{}", &message[..start], &rest[end..])
 }
 
 /// Collapses a message to one line.
