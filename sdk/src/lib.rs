@@ -5,11 +5,21 @@
 //! `cargo xtask generate` into `generated.rs` and re-exported here; a thin hand-written layer
 //! sits beside them.
 //!
+//! Until the hand-written configuration layer lands, authenticate with a `reqwest::Client`
+//! that sends `Authorization: Token <token>`, marked sensitive so that reqwest never shows it:
+//!
 //! ```no_run
 //! use prolific_sdk::{Client, types::CreateParticipantGroupRequest};
+//! use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::new("https://api.prolific.com");
+//! let token = std::env::var("PROLIFIC_TOKEN")?;
+//! let mut auth = HeaderValue::from_str(&format!("Token {token}"))?;
+//! auth.set_sensitive(true);
+//! let http = reqwest::Client::builder()
+//!     .default_headers(HeaderMap::from_iter([(AUTHORIZATION, auth)]))
+//!     .build()?;
+//! let client = Client::new_with_client("https://api.prolific.com", http);
 //! let group = client
 //!     .create_participant_group()
 //!     .body(CreateParticipantGroupRequest {
