@@ -2,10 +2,10 @@
 //! the wire, and how the documented responses decode.
 
 use prolific_sdk::types::{
-    CreateParticipantGroupRequest, ErrorMessages, FeederCompletionCode, FeederStudy,
+    CreateParticipantGroupRequest, ErrorMessages, ErrorResponse, FeederCompletionCode, FeederStudy,
     ParticipantGroup,
 };
-use prolific_sdk::{Client, Error};
+use prolific_sdk::{Client, Error, ResponseValue};
 use prolific_sdk_tests::{Canned, Loopback, example};
 
 const OPERATION: &str = "/paths/~1api~1v1~1participant-groups~1/post";
@@ -24,6 +24,17 @@ fn response_example(status: &str) -> serde_json::Value {
 
 fn client(server: &Loopback) -> Client {
     Client::new_with_client(&server.url(), reqwest::Client::new())
+}
+
+/// Sends a create request with only a name: for tests about the response, not the request.
+async fn send_name_only(
+    client: &Client,
+) -> Result<ResponseValue<ParticipantGroup>, Error<ErrorResponse>> {
+    client
+        .create_participant_group()
+        .body_map(|b| b.name("Group 1"))
+        .send()
+        .await
 }
 
 #[tokio::test]
@@ -74,12 +85,7 @@ async fn unset_optional_fields_are_absent_from_the_body() {
 #[tokio::test]
 async fn the_documented_201_response_decodes_field_by_field() {
     let server = Loopback::start(vec![Canned::json(201, &response_example("201"))]).await;
-    let response = client(&server)
-        .create_participant_group()
-        .body_map(|b| b.name("Group 1"))
-        .send()
-        .await
-        .expect("201 decodes");
+    let response = send_name_only(&client(&server)).await.expect("201 decodes");
 
     assert_eq!(response.status().as_u16(), 201);
     assert_eq!(
@@ -111,10 +117,7 @@ async fn the_documented_201_response_decodes_field_by_field() {
 #[tokio::test]
 async fn the_documented_4xx_body_decodes_into_the_prolific_error() {
     let server = Loopback::start(vec![Canned::json(400, &response_example("4XX"))]).await;
-    let error = client(&server)
-        .create_participant_group()
-        .body_map(|b| b.name("Group 1"))
-        .send()
+    let error = send_name_only(&client(&server))
         .await
         .expect_err("400 is an error");
 
@@ -130,4 +133,18 @@ async fn the_documented_4xx_body_decodes_into_the_prolific_error() {
     };
     assert_eq!(fields["name"], ["This field is required."]);
     assert_eq!(error.interactive, Some(false));
+}
+
+/// TLS is on by default: an `https://` URL gets as far as connecting. Without a TLS backend,
+/// reqwest refuses the scheme before any connection. Port 1 on loopback is closed.
+#[tokio::test]
+async fn https_is_supported_by_the_default_features() {
+    let error = send_name_only(&Client::new("https://127.0.0.1:1"))
+        .await
+        .expect_err("nothing listens on port 1");
+
+    let Error::CommunicationError(error) = error else {
+        panic!("expected a connection error, got {error:?}");
+    };
+    assert!(error.is_connect(), "{error:?}");
 }
