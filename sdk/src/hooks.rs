@@ -1,23 +1,105 @@
-//! What the SDK does to every request the generated client sends.
+//! What the SDK does to every request the generated client sends: validate, authenticate,
+//! identify, retry, trace, and note the response's status for the error.
 //!
 //! The generator is set to `HooksMode::Expected` (xtask/src/codegen.rs), so this
 //! implementation is required: without it the crate does not compile.
 
-use progenitor_client::{ClientHooks, Error, OperationInfo};
+use std::time::{Duration, Instant};
 
-use crate::Client;
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+use reqwest::header::{AUTHORIZATION, USER_AGENT};
+
+use crate::client::Config;
+use crate::generated::Client;
+use crate::{call, validate};
 
 /// progenitor adds `api-version: <info.version>` to every request. Prolific documents no
 /// such header, so it is not sent: the SDK sends only what Prolific's docs describe.
 const API_VERSION_HEADER: &str = "api-version";
 
-impl ClientHooks for Client {
+impl ClientHooks<Config> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        let body = request.body().and_then(reqwest::Body::as_bytes);
+        validate::before_sending(info.operation_id, body).map_err(Error::Custom)?;
+
+        let config = self.inner();
+        let headers = request.headers_mut();
+        headers.remove(API_VERSION_HEADER);
+        headers.insert(AUTHORIZATION, config.auth.clone());
+        headers.insert(USER_AGENT, config.user_agent.clone());
+        *request.timeout_mut() = Some(config.timeout);
+        Ok(())
+    }
+
+    /// Sends the request, and again while the retry policy says the failure was transient.
+    async fn exec(
+        &self,
+        mut request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let policy = &self.inner().retry;
+        let method = request.method().clone();
+        let path = request.url().path().to_string();
+        let mut waited = Duration::ZERO;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            // A JSON body is in memory, so the copy always exists; without one, no retry.
+            let next = request.try_clone();
+            let started = Instant::now();
+            let outcome = self.client().execute(request).await;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            match &outcome {
+                Ok(response) => tracing::debug!(
+                    operation = info.operation_id, %method, %path, attempt,
+                    status = response.status().as_u16(), elapsed_ms, "prolific request"
+                ),
+                Err(error) => tracing::debug!(
+                    operation = info.operation_id, %method, %path, attempt,
+                    error = failure_kind(error), elapsed_ms, "prolific request failed"
+                ),
+            }
+            let delay = policy.delay(&method, &outcome, attempt, waited);
+            match (delay, next) {
+                (Some(delay), Some(next)) => {
+                    tracing::info!(
+                        operation = info.operation_id, %method, %path, attempt,
+                        delay_ms = delay.as_millis() as u64, "retrying a transient failure"
+                    );
+                    tokio::time::sleep(delay).await;
+                    waited += delay;
+                    request = next;
+                }
+                _ => return outcome,
+            }
+        }
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        request.headers_mut().remove(API_VERSION_HEADER);
+        if let Ok(response) = result {
+            call::record_status(response.status());
+        }
         Ok(())
+    }
+}
+
+/// A failure's kind for the logs: reqwest's own message holds the URL, which may hold ids.
+fn failure_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else if error.is_body() || error.is_decode() {
+        "body"
+    } else {
+        "request"
     }
 }

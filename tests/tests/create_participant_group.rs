@@ -2,7 +2,7 @@
 //! the wire, and how the documented responses decode.
 
 use prolific_sdk::types::{
-    CreateParticipantGroupRequest, ErrorMessages, ErrorResponse, FeederCompletionCode, FeederStudy,
+    CreateParticipantGroupRequest, ErrorMessages, FeederCompletionCode, FeederStudy,
     ParticipantGroup,
 };
 use prolific_sdk::{Client, Error, ResponseValue};
@@ -23,16 +23,18 @@ fn response_example(status: &str) -> serde_json::Value {
 }
 
 fn client(server: &Loopback) -> Client {
-    Client::new_with_client(&server.url(), reqwest::Client::new())
+    Client::builder()
+        .token("test-token")
+        .base_url(server.url())
+        .build()
+        .expect("a loopback client builds")
 }
 
 /// Sends a create request with only a name: for tests about the response, not the request.
-async fn send_name_only(
-    client: &Client,
-) -> Result<ResponseValue<ParticipantGroup>, Error<ErrorResponse>> {
+async fn send_name_only(client: &Client) -> Result<ResponseValue<ParticipantGroup>, Error> {
     client
         .create_participant_group()
-        .body_map(|b| b.name("Group 1"))
+        .body_map(|b| b.name("Group 1").workspace_id(Some("w1".to_string())))
         .send()
         .await
 }
@@ -121,11 +123,8 @@ async fn the_documented_4xx_body_decodes_into_the_prolific_error() {
         .await
         .expect_err("400 is an error");
 
-    let Error::ErrorResponse(body) = error else {
-        panic!("expected the documented error body, got {error:?}");
-    };
-    assert_eq!(body.status().as_u16(), 400);
-    let error = &body.error;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    let error = error.prolific_error().expect("the documented error body");
     assert_eq!((error.status, error.error_code), (400, 140100));
     assert_eq!(error.title, "Bad request");
     let ErrorMessages::Object(fields) = &error.detail else {
@@ -139,11 +138,17 @@ async fn the_documented_4xx_body_decodes_into_the_prolific_error() {
 /// reqwest refuses the scheme before any connection. Port 1 on loopback is closed.
 #[tokio::test]
 async fn https_is_supported_by_the_default_features() {
-    let error = send_name_only(&Client::new("https://127.0.0.1:1"))
+    let client = Client::builder()
+        .token("test-token")
+        .base_url("https://127.0.0.1:1")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = send_name_only(&client)
         .await
         .expect_err("nothing listens on port 1");
 
-    let Error::CommunicationError(error) = error else {
+    let Error::Transport(error) = error else {
         panic!("expected a connection error, got {error:?}");
     };
     assert!(error.is_connect(), "{error:?}");

@@ -5,11 +5,12 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use quote::quote;
 use sha2::{Digest, Sha256};
 use typify::TypeDetails;
 
 use crate::spec::{Spec, one_line};
-use crate::{preflight, spec};
+use crate::{preflight, spec, wrap_send};
 
 /// The generated module, and what the report line says about it.
 pub struct Generated {
@@ -60,8 +61,18 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         })
         .count();
 
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("{}: progenitor produced code that does not parse: {e}; this is a generator bug, report it with the spec", spec.shown))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        format!(
+            "{}: progenitor produced code that does not parse: {e}; report it with the spec",
+            spec.shown
+        )
+    })?;
+    wrap_send::wrap_send(&mut file).map_err(|e| {
+        format!(
+            "{}: {e}; progenitor's output changed shape, update xtask/src/wrap_send.rs",
+            spec.shown
+        )
+    })?;
 
     Ok(Generated {
         code: format!("{}{}", header(spec), prettyplease::unparse(&file)),
@@ -81,6 +92,8 @@ fn settings() -> GenerationSettings {
         // The SDK implements `ClientHooks` by hand (sdk/src/hooks.rs); `Expected` makes a
         // missing implementation a compile error instead of a silent no-op.
         .with_hooks(HooksMode::Expected)
+        // The hand-written configuration (token, retries, user agent) the hooks read.
+        .with_inner_type(quote!(crate::client::Config))
         // Lets users compare values, and tests assert on them.
         .with_derive("PartialEq");
     settings

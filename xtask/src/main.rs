@@ -9,6 +9,7 @@ mod codegen;
 mod files;
 mod preflight;
 mod spec;
+mod wrap_send;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,0 +1,360 @@
+//! The SDK's one error type, and the reading of Prolific's error bodies.
+//!
+//! Every call returns [`Error`]. Its `Display` is one readable line, for example
+//! `400 Bad Request: name: This field is required. (error_code 140100)`, and nothing in it, nor in
+//! its `Debug`, holds the API token or a whole response body.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+
+use crate::types::{ErrorDetail, ErrorMessages, ErrorResponse};
+
+/// How much of an unreadable body an error keeps (bytes read) and shows (characters).
+pub(crate) const EXCERPT_BYTES: usize = 2048;
+const EXCERPT_CHARS: usize = 200;
+
+/// What went wrong with a call to the Prolific API.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Prolific answered with an error status (4xx or 5xx).
+    Api(ApiError),
+    /// No usable response: the connection failed, timed out or broke off.
+    Transport(TransportError),
+    /// A response arrived that the SDK cannot read: a body that does not match the spec, or a
+    /// non-error status the spec does not declare for the operation.
+    Decode(DecodeError),
+    /// The SDK refused the request before sending anything, because it breaks a rule of the
+    /// API (for example an empty `name`).
+    Validation(String),
+    /// The client cannot be built as configured (a missing token, an `http://` URL, ...).
+    Config(String),
+}
+
+impl Error {
+    /// The response's status, when there was a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::Transport(e) => e.source.status(),
+            Error::Validation(_) | Error::Config(_) => None,
+        }
+    }
+
+    /// Prolific's structured error (`error_code`, `title`, `detail`, ...), when the body held one.
+    pub fn prolific_error(&self) -> Option<&ErrorDetail> {
+        match self {
+            Error::Api(e) => e.prolific_error(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
+            Error::Decode(e) => e.fmt(f),
+            Error::Validation(message) => {
+                write!(f, "invalid request, nothing was sent: {message}")
+            }
+            Error::Config(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(&e.source),
+            _ => None,
+        }
+    }
+}
+
+/// Prolific answered with an error status.
+#[derive(Debug)]
+pub struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) body: ErrorBody,
+}
+
+impl ApiError {
+    /// The response's status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The error body, in whichever shape Prolific sent it.
+    pub fn body(&self) -> &ErrorBody {
+        &self.body
+    }
+
+    /// Prolific's structured error, when the body held one.
+    pub fn prolific_error(&self) -> Option<&ErrorDetail> {
+        match &self.body {
+            ErrorBody::Prolific(detail) => Some(detail),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.status)?;
+        match &self.body {
+            ErrorBody::Prolific(error) => {
+                let detail = messages(&error.detail);
+                let text = if detail.is_empty() {
+                    &error.title
+                } else {
+                    &detail
+                };
+                write!(
+                    f,
+                    "{} (error_code {})",
+                    shorten(text, EXCERPT_CHARS),
+                    error.error_code
+                )
+            }
+            ErrorBody::Simple { message, detail } => {
+                let parts: Vec<&str> = [message, detail]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                f.write_str(&shorten(&parts.join(": "), EXCERPT_CHARS))
+            }
+            ErrorBody::Raw(excerpt) if excerpt.is_empty() => f.write_str("(empty body)"),
+            ErrorBody::Raw(excerpt) => f.write_str(excerpt),
+        }
+    }
+}
+
+/// The body of an error response, in the shapes Prolific uses.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorBody {
+    /// Prolific's documented error: `{"error": {"status", "error_code", "title", "detail", ...}}`.
+    /// Boxed: it is by far the largest variant, and errors travel by value.
+    Prolific(Box<ErrorDetail>),
+    /// The simpler shape some endpoints send: `{"message": "...", "detail": "..."}`.
+    Simple {
+        /// The `message` field.
+        message: Option<String>,
+        /// The `detail` field, as text.
+        detail: Option<String>,
+    },
+    /// Neither shape: a bounded, one-line excerpt of the body (empty when the body was).
+    Raw(String),
+}
+
+impl ErrorBody {
+    /// Reads an error body: Prolific's shape, else the simple shape, else an excerpt.
+    pub(crate) fn parse(bytes: &[u8]) -> Self {
+        if let Ok(body) = serde_json::from_slice::<ErrorResponse>(bytes) {
+            return ErrorBody::Prolific(Box::new(body.error));
+        }
+        if let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(bytes) {
+            let text = |name: &str| fields.get(name).map(json_text).filter(|t| !t.is_empty());
+            let (message, detail) = (text("message"), text("detail"));
+            if message.is_some() || detail.is_some() {
+                return ErrorBody::Simple { message, detail };
+            }
+        }
+        ErrorBody::Raw(excerpt(bytes))
+    }
+}
+
+/// No usable response arrived.
+#[derive(Debug)]
+pub struct TransportError {
+    pub(crate) source: reqwest::Error,
+}
+
+impl TransportError {
+    /// Whether the connection could not be made (nothing reached Prolific).
+    pub fn is_connect(&self) -> bool {
+        self.source.is_connect()
+    }
+
+    /// Whether a timeout (connect or total) ran out.
+    pub fn is_timeout(&self) -> bool {
+        self.source.is_timeout()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.is_timeout() {
+            "the request timed out"
+        } else if self.is_connect() {
+            "could not connect to Prolific"
+        } else {
+            "the exchange with Prolific failed"
+        };
+        // reqwest's message, then each cause: one line with the reason at its end.
+        write!(f, "{what}: {}", self.source)?;
+        let mut cause = std::error::Error::source(&self.source);
+        while let Some(e) = cause {
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
+        Ok(())
+    }
+}
+
+/// A response the SDK cannot read.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub(crate) status: StatusCode,
+    pub(crate) reason: String,
+    pub(crate) excerpt: String,
+}
+
+impl DecodeError {
+    /// The response's status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// A bounded, one-line excerpt of the body.
+    pub fn excerpt(&self) -> &str {
+        &self.excerpt
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.status, self.reason)?;
+        if self.excerpt.is_empty() {
+            f.write_str(" (empty body)")
+        } else {
+            write!(f, "; the body begins: {}", self.excerpt)
+        }
+    }
+}
+
+/// The messages of a `detail`, as one line: fields sorted by name.
+fn messages(detail: &ErrorMessages) -> String {
+    match detail {
+        ErrorMessages::String(message) => message.clone(),
+        ErrorMessages::Array(list) => list.join(" "),
+        ErrorMessages::Object(fields) => {
+            let mut fields: Vec<_> = fields.iter().collect();
+            fields.sort();
+            fields
+                .into_iter()
+                .map(|(field, list)| format!("{field}: {}", list.join(" ")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+    }
+}
+
+/// A JSON value as text: strings as they are, anything else as compact JSON.
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A bounded, one-line excerpt of a body, whatever its bytes.
+pub(crate) fn excerpt(bytes: &[u8]) -> String {
+    let bounded = &bytes[..bytes.len().min(EXCERPT_BYTES)];
+    let text = String::from_utf8_lossy(bounded);
+    let cut = shorten(&text, EXCERPT_CHARS);
+    if bytes.len() > bounded.len() && !cut.ends_with('…') {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+/// Collapses whitespace (so the text is one line) and keeps at most `max` characters.
+fn shorten(text: &str, max: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: &[u8]) -> String {
+        ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            body: ErrorBody::parse(body),
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn prolific_errors_show_their_detail_in_each_form() {
+        let body = |detail: &str| {
+            format!(
+                r#"{{"error": {{"status": 400, "error_code": 140100, "title": "Bad request", "detail": {detail}}}}}"#
+            )
+        };
+        assert_eq!(
+            api(
+                400,
+                body(r#"{"name": ["This field is required."]}"#).as_bytes()
+            ),
+            "400 Bad Request: name: This field is required. (error_code 140100)"
+        );
+        assert_eq!(
+            api(
+                400,
+                body(r#"{"workspace_id": ["Unknown."], "name": ["Too long.", "Bad."]}"#).as_bytes()
+            ),
+            "400 Bad Request: name: Too long. Bad.; workspace_id: Unknown. (error_code 140100)"
+        );
+        assert_eq!(
+            api(403, body(r#"["No access.", "Ask the owner."]"#).as_bytes()),
+            "403 Forbidden: No access. Ask the owner. (error_code 140100)"
+        );
+        assert_eq!(
+            api(404, body(r#""Not found.""#).as_bytes()),
+            "404 Not Found: Not found. (error_code 140100)"
+        );
+        assert_eq!(
+            api(404, body(r#""""#).as_bytes()),
+            "404 Not Found: Bad request (error_code 140100)"
+        );
+    }
+
+    #[test]
+    fn the_simple_shape_and_raw_bodies_are_read_too() {
+        assert_eq!(
+            api(
+                401,
+                br#"{"message": "Unauthorized", "detail": "Invalid token."}"#
+            ),
+            "401 Unauthorized: Unauthorized: Invalid token."
+        );
+        assert_eq!(
+            api(502, b"<html>\n<body>Bad gateway</body>\n</html>"),
+            "502 Bad Gateway: <html> <body>Bad gateway</body> </html>"
+        );
+        assert_eq!(api(500, b""), "500 Internal Server Error: (empty body)");
+    }
+
+    #[test]
+    fn excerpts_are_bounded_and_one_line() {
+        let long = "x".repeat(10_000);
+        let shown = excerpt(long.as_bytes());
+        assert_eq!(shown.chars().count(), EXCERPT_CHARS + 1);
+        assert!(shown.ends_with('…'));
+        assert_eq!(excerpt(b"a\r\nb\tc"), "a b c");
+        assert_eq!(excerpt(&[0xff, 0xfe, b'a']), "\u{fffd}\u{fffd}a");
+    }
+}

@@ -1,0 +1,165 @@
+//! When to send a request again, and how long to wait first.
+//!
+//! A retry must never duplicate work: creating a participant group is not idempotent, and
+//! Prolific has no idempotency keys. So a request is sent again only when the server certainly
+//! did not act on it (a 429, or a connection that was never made), and, for idempotent methods
+//! only, also when acting on it twice is harmless (502, 503, 504, a timeout).
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::{Method, StatusCode, header::RETRY_AFTER};
+
+/// The retry settings of a client.
+#[derive(Debug, Clone)]
+pub(crate) struct RetryPolicy {
+    /// How many times a request may be sent again (0 disables retries).
+    pub max_retries: u32,
+    /// The first backoff step; each retry doubles it, up to `max_delay`.
+    pub base_delay: Duration,
+    /// The longest single wait, also the cap on a server's `Retry-After`.
+    pub max_delay: Duration,
+    /// The most a call waits in total across its retries.
+    pub max_total_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            max_total_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// How long to wait before retry number `retry` (1 for the first) after `outcome`, or
+    /// `None` when the request must not be sent again. `waited` is the time already spent
+    /// waiting on this call.
+    pub fn delay(
+        &self,
+        method: &Method,
+        outcome: &reqwest::Result<reqwest::Response>,
+        retry: u32,
+        waited: Duration,
+    ) -> Option<Duration> {
+        if retry > self.max_retries || !is_transient(method, outcome) {
+            return None;
+        }
+        let server_asked = outcome
+            .as_ref()
+            .ok()
+            .and_then(|response| retry_after(response.headers(), SystemTime::now()));
+        let delay = match server_asked {
+            Some(asked) => asked.min(self.max_delay),
+            None => self.backoff(retry),
+        };
+        (waited + delay <= self.max_total_wait).then_some(delay)
+    }
+
+    /// Exponential backoff with full jitter: a random wait up to `base * 2^(retry-1)`, capped.
+    fn backoff(&self, retry: u32) -> Duration {
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1u32 << (retry - 1).min(16))
+            .min(self.max_delay);
+        ceiling.mul_f64(fastrand::f64())
+    }
+}
+
+/// Whether the outcome is worth another attempt for this method.
+fn is_transient(method: &Method, outcome: &reqwest::Result<reqwest::Response>) -> bool {
+    match outcome {
+        // Rate limited: the request was refused, not processed.
+        Ok(response) if response.status() == StatusCode::TOO_MANY_REQUESTS => true,
+        Ok(response) => {
+            is_idempotent(method)
+                && matches!(
+                    response.status(),
+                    StatusCode::BAD_GATEWAY
+                        | StatusCode::SERVICE_UNAVAILABLE
+                        | StatusCode::GATEWAY_TIMEOUT
+                )
+        }
+        // No connection was made, so nothing was sent.
+        Err(error) if error.is_connect() => true,
+        // The request may have reached the server: only safe when repeating it is harmless.
+        Err(error) => is_idempotent(method) && error.is_timeout(),
+    }
+}
+
+/// RFC 9110's idempotent methods.
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
+    )
+}
+
+/// `Retry-After` as seconds or as an HTTP date, relative to `now`.
+pub(crate) fn retry_after(
+    headers: &reqwest::header::HeaderMap,
+    now: SystemTime,
+) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    fn headers(retry_after: &str) -> HeaderMap {
+        HeaderMap::from_iter([(RETRY_AFTER, HeaderValue::from_str(retry_after).unwrap())])
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2026 07:28:00 GMT").unwrap();
+        assert_eq!(
+            retry_after(&headers("3"), now),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            retry_after(&headers("Wed, 21 Oct 2026 07:28:10 GMT"), now),
+            Some(Duration::from_secs(10))
+        );
+        // A date in the past means "now".
+        assert_eq!(
+            retry_after(&headers("Wed, 21 Oct 2026 07:27:00 GMT"), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&headers("soon"), now), None);
+        assert_eq!(retry_after(&headers("-1"), now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn backoff_grows_exponentially_within_its_cap() {
+        let policy = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(300),
+            ..RetryPolicy::default()
+        };
+        for _ in 0..200 {
+            assert!(policy.backoff(1) <= Duration::from_millis(100));
+            assert!(policy.backoff(2) <= Duration::from_millis(200));
+            assert!(policy.backoff(3) <= Duration::from_millis(300));
+            assert!(policy.backoff(40) <= Duration::from_millis(300));
+        }
+    }
+
+    #[test]
+    fn only_idempotent_methods_retry_what_may_have_been_processed() {
+        assert!(is_idempotent(&Method::GET));
+        assert!(is_idempotent(&Method::DELETE));
+        assert!(!is_idempotent(&Method::POST));
+        assert!(!is_idempotent(&Method::PATCH));
+    }
+}

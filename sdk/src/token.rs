@@ -1,0 +1,83 @@
+//! The API token: a never-expiring credential with the account's full permissions, so it is
+//! kept out of every `Debug`, `Display`, error and log line.
+
+use std::fmt;
+
+/// A Prolific API token. It prints as `<redacted>` in both `Debug` and `Display`; the only way
+/// out of it is the `Authorization` header the client sends, marked sensitive.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token, as created in the researcher's settings in the Prolific app.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// Whether the token is empty or only whitespace (never a valid token).
+    pub(crate) fn is_blank(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+
+    /// The `Authorization` header's value, marked sensitive so that `http` and reqwest never
+    /// print it. Fails when the token holds characters a header cannot carry.
+    pub(crate) fn header_value(&self) -> Option<reqwest::header::HeaderValue> {
+        let mut value =
+            reqwest::header::HeaderValue::from_str(&format!("Token {}", self.0.trim())).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    }
+}
+
+impl From<String> for Token {
+    fn from(token: String) -> Self {
+        Self(token)
+    }
+}
+
+impl From<&str> for Token {
+    fn from(token: &str) -> Self {
+        Self(token.to_string())
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Token;
+
+    #[test]
+    fn debug_and_display_never_show_the_token() {
+        let token = Token::new("s3cr3t-t0ken");
+        assert_eq!(format!("{token:?}"), "Token(<redacted>)");
+        assert_eq!(format!("{token}"), "<redacted>");
+        assert_eq!(format!("{token:#?}"), "Token(<redacted>)");
+    }
+
+    #[test]
+    fn the_header_value_is_sensitive_and_debug_hides_it() {
+        let value = Token::new(" s3cr3t ")
+            .header_value()
+            .expect("a valid header");
+        assert!(value.is_sensitive());
+        assert_eq!(value.to_str().unwrap(), "Token s3cr3t");
+        assert!(!format!("{value:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn a_token_with_a_newline_cannot_become_a_header() {
+        assert!(Token::new("abc\ndef").header_value().is_none());
+        assert!(Token::new("  ").is_blank());
+    }
+}
