@@ -268,7 +268,7 @@ impl ClientBuilder {
     }
 
     fn user_agent(&self) -> Result<HeaderValue, Error> {
-        let mut agent = format!("prolific-sdk-rust/{}", env!("CARGO_PKG_VERSION"));
+        let mut agent = format!("prolific-sdk-rust/{}", crate::VERSION);
         if let Some(app) = &self.app_name {
             if app.trim().is_empty() {
                 return Err(Error::Config(

@@ -59,6 +59,9 @@ mod retry;
 mod token;
 mod validate;
 
+/// This crate's version, as sent in the `User-Agent` header: `prolific-sdk-rust/<VERSION>`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_VARIABLE, URL_VARIABLE};
 pub use error::{ApiError, DecodeError, Error, ErrorBody, TransportError};
 pub use generated::{ResponseValue, builder, types};

@@ -16,7 +16,7 @@ pub(crate) struct RetryPolicy {
     pub max_retries: u32,
     /// The first backoff step; each retry doubles it, up to `max_delay`.
     pub base_delay: Duration,
-    /// The longest single wait, also the cap on a server's `Retry-After`.
+    /// The longest single wait. A `Retry-After` longer than this is not waited for at all.
     pub max_delay: Duration,
     /// The most a call waits in total across its retries.
     pub max_total_wait: Duration,
@@ -52,7 +52,10 @@ impl RetryPolicy {
             .ok()
             .and_then(|response| retry_after(response.headers(), SystemTime::now()));
         let delay = match server_asked {
-            Some(asked) => asked.min(self.max_delay),
+            // Retrying before the server's time would only be refused again: give up now and
+            // let the caller see the 429.
+            Some(asked) if asked > self.max_delay => return None,
+            Some(asked) => asked,
             None => self.backoff(retry),
         };
         (waited + delay <= self.max_total_wait).then_some(delay)

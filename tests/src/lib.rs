@@ -7,6 +7,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -48,16 +49,40 @@ pub struct Canned {
     pub headers: Vec<(String, String)>,
     /// The body's bytes.
     pub body: Vec<u8>,
+    /// How long the server waits before answering.
+    pub delay: Duration,
 }
 
 impl Canned {
     /// A response with a JSON body.
     pub fn json(status: u16, body: &serde_json::Value) -> Self {
+        Self::raw(
+            status,
+            "application/json",
+            serde_json::to_vec(body).expect("JSON encodes"),
+        )
+    }
+
+    /// A response with any body and content type.
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
         Self {
             status,
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: serde_json::to_vec(body).expect("JSON encodes"),
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+            delay: Duration::ZERO,
         }
+    }
+
+    /// Adds a header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Answers only after `delay` (the request has been read by then).
+    pub fn after(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
     }
 }
 
@@ -124,6 +149,7 @@ async fn serve(
             all.len() - 1
         };
         let response = &responses[index.min(responses.len() - 1)];
+        tokio::time::sleep(response.delay).await;
         if stream.write_all(&encode(response)).await.is_err() {
             return;
         }
