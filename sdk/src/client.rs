@@ -43,8 +43,8 @@ pub struct Config {
 /// A client of the Prolific API.
 ///
 /// Every operation of the spec is a method returning a request builder, e.g.
-/// [`create_participant_group`](generated::Client::create_participant_group); its `send()`
-/// authenticates, retries what is safe to retry, and returns the SDK's [`Error`].
+/// `client.create_participant_group()` (listed below, under the methods from `Deref`); its
+/// `send()` authenticates, retries what is safe to retry, and returns the SDK's [`Error`].
 /// Cloning is cheap: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {

@@ -47,8 +47,9 @@
 // Written by `cargo xtask generate` only; formatted by prettyplease, not rustfmt, and
 // documented as far as the spec's descriptions go.
 #[rustfmt::skip]
-// The generated `prelude` names the generated client, which users reach through ours.
-#[allow(missing_docs, unused_imports)]
+// The generated `prelude` names the generated client, which users reach through ours; the
+// builders' docs link to that client's methods, which rustdoc shows on `Client` (via Deref).
+#[allow(missing_docs, unused_imports, rustdoc::private_intra_doc_links)]
 mod generated;
 
 mod call;

@@ -1,0 +1,85 @@
+//! The spec as tests and mocks read it: its examples, and its schemas as JSON Schema.
+
+use serde_json::Value;
+
+/// The spec's text, built in: the mock works wherever the example binary runs.
+const SPEC: &str = include_str!("../../spec/openapi.yaml");
+
+/// The spec, parsed into JSON values.
+pub fn spec() -> Value {
+    serde_yaml_ng::from_str(SPEC).expect("the spec is valid YAML")
+}
+
+/// The example of a body in the spec: `pointer` is a JSON pointer to a media type object,
+/// e.g. `/paths/~1api~1v1~1participant-groups~1/post/requestBody/content/application~1json`.
+pub fn example(pointer: &str) -> Value {
+    spec()
+        .pointer(&format!("{pointer}/example"))
+        .unwrap_or_else(|| panic!("no example at {pointer}"))
+        .clone()
+}
+
+/// Validates `instance` against the schema at `pointer` in the spec (e.g. a media type's
+/// `.../schema`). Returns one line per violation, `path: message`; none when it is valid.
+///
+/// OpenAPI 3.0 schemas are not quite JSON Schema: `nullable: true` is rewritten as a
+/// `null` alternative first. Every `$ref` resolves within the spec.
+pub fn schema_errors(pointer: &str, instance: &Value) -> Vec<String> {
+    let mut document = spec();
+    make_json_schema(&mut document);
+    let Value::Object(root) = &mut document else {
+        unreachable!("the spec is a mapping")
+    };
+    root.insert("$ref".into(), Value::String(format!("#{pointer}")));
+    let validator = jsonschema::validator_for(&document).expect("the spec's schemas compile");
+    validator
+        .iter_errors(instance)
+        .map(|e| {
+            let path = e.instance_path().as_str();
+            format!("{}: {e}", if path.is_empty() { "(body)" } else { path })
+        })
+        .collect()
+}
+
+/// Rewrites OpenAPI 3.0's `nullable: true` into JSON Schema, everywhere in `value`.
+fn make_json_schema(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.values_mut().for_each(make_json_schema);
+            if map.get("nullable") == Some(&Value::Bool(true)) {
+                map.remove("nullable");
+                match map.get("type").cloned() {
+                    Some(Value::String(ty)) => {
+                        map.insert("type".into(), serde_json::json!([ty, "null"]));
+                    }
+                    _ => {
+                        let inner = Value::Object(std::mem::take(map));
+                        map.insert("anyOf".into(), serde_json::json!([inner, {"type": "null"}]));
+                    }
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(make_json_schema),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RESPONSE: &str = "/paths/~1api~1v1~1participant-groups~1/post/responses/201/content/application~1json/schema";
+
+    #[test]
+    fn nullable_means_null_is_allowed_and_nothing_else_changes() {
+        let mut group = serde_json::json!({"id": "g", "name": "n", "project_id": null});
+        assert!(schema_errors(RESPONSE, &group).is_empty());
+        group["project_id"] = serde_json::json!(3);
+        assert_eq!(schema_errors(RESPONSE, &group).len(), 1);
+        group["project_id"] = Value::Null;
+        group["name"] = Value::Null;
+        let errors = schema_errors(RESPONSE, &group);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("/name: "), "{errors:?}");
+    }
+}
