@@ -4,20 +4,9 @@
 use prolific_sdk::{Client, Error};
 use prolific_sdk_tests::{Canned, Loopback};
 
-const TOKEN: &str = "tok-3f9a-must-not-leak";
+mod common;
 
-fn created() -> Canned {
-    Canned::json(201, &serde_json::json!({"id": "g1", "name": "Group 1"}))
-}
-
-async fn create(client: &Client) -> Result<prolific_sdk::types::ParticipantGroup, Error> {
-    client
-        .create_participant_group()
-        .body_map(|b| b.name("Group 1").workspace_id(Some("w1".to_string())))
-        .send()
-        .await
-        .map(|r| r.into_inner())
-}
+use common::{TOKEN, create, created};
 
 #[tokio::test]
 async fn every_request_carries_exactly_the_documented_headers() {

@@ -8,6 +8,10 @@ use prolific_sdk::types::{
 use prolific_sdk::{Client, Error, ResponseValue};
 use prolific_sdk_tests::{Canned, Loopback, example};
 
+mod common;
+
+use common::client;
+
 const OPERATION: &str = "/paths/~1api~1v1~1participant-groups~1/post";
 
 fn request_example() -> serde_json::Value {
@@ -20,14 +24,6 @@ fn response_example(status: &str) -> serde_json::Value {
     example(&format!(
         "{OPERATION}/responses/{status}/content/application~1json"
     ))
-}
-
-fn client(server: &Loopback) -> Client {
-    Client::builder()
-        .token("test-token")
-        .base_url(server.url())
-        .build()
-        .expect("a loopback client builds")
 }
 
 /// Sends a create request with only a name: for tests about the response, not the request.

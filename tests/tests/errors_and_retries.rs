@@ -6,24 +6,9 @@ use std::time::{Duration, Instant};
 use prolific_sdk::{Client, Error, ErrorBody};
 use prolific_sdk_tests::{Canned, Loopback};
 
-const TOKEN: &str = "tok-71c2-must-not-leak";
+mod common;
 
-fn client(server: &Loopback) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(server.url())
-        .build()
-        .unwrap()
-}
-
-async fn create(client: &Client) -> Result<prolific_sdk::types::ParticipantGroup, Error> {
-    client
-        .create_participant_group()
-        .body_map(|b| b.name("Group 1").workspace_id(Some("w1".to_string())))
-        .send()
-        .await
-        .map(|r| r.into_inner())
-}
+use common::{TOKEN, client, create, created};
 
 /// The error a server's single answer leads to, checked for the token in every rendering.
 async fn error_for(answer: Canned) -> (Error, usize) {
@@ -218,10 +203,6 @@ async fn a_refused_connection_is_a_transport_error_after_the_retries() {
         "{error}"
     );
     assert!(!error.to_string().contains(TOKEN));
-}
-
-fn created() -> Canned {
-    Canned::json(201, &serde_json::json!({"id": "g1", "name": "Group 1"}))
 }
 
 fn too_many(retry_after: &str) -> Canned {

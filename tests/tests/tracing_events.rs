@@ -4,14 +4,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use prolific_sdk::Client;
 use prolific_sdk_tests::{Canned, Loopback};
 
-const TOKEN: &str = "tok-55d0-must-not-leak";
+mod common;
 
-fn created() -> Canned {
-    Canned::json(201, &serde_json::json!({"id": "g1", "name": "Group 1"}))
-}
+use common::{TOKEN, client, create, created};
 
 /// A `tracing` writer that keeps everything written to it.
 #[derive(Clone, Default)]
@@ -46,17 +43,7 @@ async fn each_attempt_is_traced_without_token_or_body() {
         created(),
     ])
     .await;
-    let client = Client::builder()
-        .token(TOKEN)
-        .base_url(server.url())
-        .build()
-        .unwrap();
-    client
-        .create_participant_group()
-        .body_map(|b| b.name("Group 1").workspace_id(Some("w1".to_string())))
-        .send()
-        .await
-        .unwrap();
+    create(&client(&server)).await.unwrap();
 
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     let attempts: Vec<&str> = text
