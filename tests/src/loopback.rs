@@ -76,6 +76,13 @@ impl Canned {
         self
     }
 
+    /// Whether the server closes the connection after this response (`connection: close`).
+    fn closes(&self) -> bool {
+        self.headers
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case("connection") && v.eq_ignore_ascii_case("close"))
+    }
+
     /// Answers only after `delay` (the request has been read by then).
     pub fn after(mut self, delay: Duration) -> Self {
         self.delay = delay;
@@ -153,7 +160,7 @@ async fn serve(mut stream: TcpStream, recorded: Arc<Mutex<Vec<Recorded>>>, handl
         };
         let response = &handler(&request, index);
         tokio::time::sleep(response.delay).await;
-        if stream.write_all(&encode(response)).await.is_err() {
+        if stream.write_all(&encode(response)).await.is_err() || response.closes() {
             return;
         }
     }

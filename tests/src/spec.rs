@@ -1,13 +1,18 @@
 //! The spec as tests and mocks read it: its examples, and its schemas as JSON Schema.
 
+use std::sync::OnceLock;
+
 use serde_json::Value;
 
 /// The spec's text, built in: the mock works wherever the example binary runs.
 const SPEC: &str = include_str!("../../spec/openapi.yaml");
 
-/// The spec, parsed into JSON values.
+/// The spec, parsed into JSON values (once per process: property tests ask thousands of times).
 pub fn spec() -> Value {
-    serde_yaml_ng::from_str(SPEC).expect("the spec is valid YAML")
+    static PARSED: OnceLock<Value> = OnceLock::new();
+    PARSED
+        .get_or_init(|| serde_yaml_ng::from_str(SPEC).expect("the spec is valid YAML"))
+        .clone()
 }
 
 /// The example of a body in the spec: `pointer` is a JSON pointer to a media type object,
