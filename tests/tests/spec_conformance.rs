@@ -6,94 +6,41 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use prolific_sdk::types::{CreateParticipantGroupRequest, ErrorResponse, ParticipantGroup};
+use prolific_sdk::types::CreateParticipantGroupRequest;
 use prolific_sdk::{Client, Error};
+use prolific_sdk_tests::examples::{check_examples, roundtrip};
 use prolific_sdk_tests::{Canned, Loopback, schema_errors, spec};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Value;
 
-/// Decodes `value` as the generated type of the spec's schema `name`.
-fn decode_as(name: &str, value: &Value) -> Result<(), String> {
-    fn decode<T: for<'de> serde::Deserialize<'de>>(value: &Value) -> Result<(), String> {
-        serde_json::from_value::<T>(value.clone())
-            .map(drop)
-            .map_err(|e| e.to_string())
-    }
-    match name {
-        "CreateParticipantGroupRequest" => decode::<CreateParticipantGroupRequest>(value),
-        "ParticipantGroup" => decode::<ParticipantGroup>(value),
-        "ErrorResponse" => decode::<ErrorResponse>(value),
-        other => Err(format!(
-            "no generated type is mapped for the schema `{other}`: add it to decode_as"
-        )),
-    }
-}
-
-/// JSON pointer escaping (RFC 6901).
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
-/// Every `example` in the spec: (pointer to its schema, the example).
-fn examples() -> Vec<(String, Value)> {
-    fn walk(value: &Value, pointer: &str, found: &mut Vec<(String, Value)>) {
-        match value {
-            Value::Object(map) => {
-                if let Some(example) = map.get("example") {
-                    // A media type's example belongs to its `schema`; a schema's to itself.
-                    let schema = if map.contains_key("schema") {
-                        format!("{pointer}/schema")
-                    } else {
-                        pointer.to_string()
-                    };
-                    found.push((schema, example.clone()));
-                }
-                for (key, child) in map {
-                    if key != "example" {
-                        walk(child, &format!("{pointer}/{}", escape(key)), found);
-                    }
-                }
-            }
-            Value::Array(items) => {
-                for (i, child) in items.iter().enumerate() {
-                    walk(child, &format!("{pointer}/{i}"), found);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut found = Vec::new();
-    walk(&spec(), "", &mut found);
-    found
+#[test]
+fn every_example_in_the_spec_validates_and_body_examples_roundtrip() {
+    let findings = check_examples(&spec());
+    let failed: Vec<_> = findings.iter().filter(|f| f.problem.is_some()).collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    let count = |rule| findings.iter().filter(|f| f.rule == rule).count();
+    assert!(count("example-valid") >= 7, "{findings:#?}");
+    assert_eq!(
+        count("example-roundtrip"),
+        3,
+        "the request, the 201 and the 4XX examples"
+    );
 }
 
 #[test]
-fn every_example_in_the_spec_validates_against_its_schema() {
-    let examples = examples();
-    assert!(examples.len() >= 6, "{examples:?}");
-    for (schema, example) in &examples {
-        let errors = schema_errors(schema, example);
-        assert!(
-            errors.is_empty(),
-            "the example at {schema} breaks it: {errors:?}"
-        );
-    }
-}
-
-#[test]
-fn every_body_example_decodes_into_its_generated_type() {
-    let spec = spec();
-    let mut decoded = 0;
-    for (schema, example) in examples() {
-        let Some(Value::String(reference)) = spec.pointer(&format!("{schema}/$ref")) else {
-            continue; // a property's example, not a body's
-        };
-        let name = reference.trim_start_matches("#/components/schemas/");
-        decode_as(name, &example).unwrap_or_else(|e| panic!("{schema} ({name}): {e}"));
-        decoded += 1;
-    }
-    assert_eq!(decoded, 3, "the request, the 201 and the 4XX examples");
+fn an_example_that_drops_a_field_on_the_way_back_fails_the_roundtrip() {
+    let mut request = prolific_sdk_tests::example(
+        "/paths/~1api~1v1~1participant-groups~1/post/requestBody/content/application~1json",
+    );
+    request["colour"] = serde_json::json!("red");
+    let problem = roundtrip("CreateParticipantGroupRequest", &request).unwrap_err();
+    assert!(problem.starts_with("`CreateParticipantGroupRequest` encodes it back differently"));
+    assert!(
+        roundtrip("NoSuchSchema", &request)
+            .unwrap_err()
+            .contains("no generated type")
+    );
 }
 
 const REQUEST_SCHEMA: &str =

@@ -1,0 +1,35 @@
+//! `spec-examples SPEC`: checks every example of SPEC (YAML or JSON) against its schema and the
+//! SDK's generated types, and prints the findings as JSON lines. `cargo xtask check` runs it
+//! (the xtask cannot link the SDK: it generates it). Exits 1 when a finding has a problem, 2
+//! when the spec cannot be read.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: spec-examples SPEC");
+        return ExitCode::from(2);
+    };
+    let spec: serde_json::Value = match std::fs::read_to_string(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_yaml_ng::from_str(&text).map_err(|e| e.to_string()))
+    {
+        Ok(spec) => spec,
+        Err(e) => {
+            eprintln!("{path}: cannot read the spec: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let findings = prolific_sdk_tests::examples::check_examples(&spec);
+    for finding in &findings {
+        println!(
+            "{}",
+            serde_json::to_string(finding).expect("a finding encodes")
+        );
+    }
+    if findings.iter().any(|f| f.problem.is_some()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
