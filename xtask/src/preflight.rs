@@ -3,8 +3,8 @@
 
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 
-/// Returns one line per problem found, each naming the spec and the place in it.
-pub fn problems(api: &OpenAPI, shown: &str) -> Vec<String> {
+/// Returns each problem found: its place in the spec, and what to do.
+pub fn problems(api: &OpenAPI) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut operation_ids = std::collections::BTreeMap::new();
 
@@ -12,9 +12,10 @@ pub fn problems(api: &OpenAPI, shown: &str) -> Vec<String> {
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                found.push(format!(
-                    "{shown}: paths.\"{path}\": a `$ref` path item is not supported by \
-                     progenitor; write the path item inline"
+                found.push((
+                    format!("paths.\"{path}\""),
+                    "a `$ref` path item is not supported by progenitor; write the path item inline"
+                        .to_string(),
                 ));
                 continue;
             }
@@ -22,15 +23,19 @@ pub fn problems(api: &OpenAPI, shown: &str) -> Vec<String> {
         for (method, operation) in item.iter() {
             let place = format!("paths.\"{path}\".{method}");
             match &operation.operation_id {
-                None => found.push(format!(
-                    "{shown}: {place}: the operation has no operationId; add one (it names the \
-                     SDK method)"
+                None => found.push((
+                    place.clone(),
+                    "the operation has no operationId; add one (it names the SDK method)"
+                        .to_string(),
                 )),
                 Some(id) => {
                     if let Some(first) = operation_ids.insert(id.clone(), place.clone()) {
-                        found.push(format!(
-                            "{shown}: {place}: operationId `{id}` is already used at {first}; \
-                             operationIds must be unique"
+                        found.push((
+                            place.clone(),
+                            format!(
+                                "operationId `{id}` is already used at {first}; operationIds \
+                                 must be unique"
+                            ),
                         ));
                     }
                 }
@@ -38,17 +43,20 @@ pub fn problems(api: &OpenAPI, shown: &str) -> Vec<String> {
 
             if let Some(ReferenceOr::Item(body)) = &operation.request_body {
                 if body.content.len() > 1 {
-                    found.push(format!(
-                        "{shown}: {place}.requestBody.content: {} media types; progenitor takes \
-                         one, so keep only `application/json`",
-                        body.content.len()
+                    found.push((
+                        format!("{place}.requestBody.content"),
+                        format!(
+                            "{} media types; progenitor takes one, so keep only \
+                             `application/json`",
+                            body.content.len()
+                        ),
                     ));
                 }
                 for (media, content) in &body.content {
                     if is_json(media) && content.schema.is_none() {
-                        found.push(format!(
-                            "{shown}: {place}.requestBody.content.\"{media}\": a JSON body \
-                             without a schema; add a `schema`"
+                        found.push((
+                            format!("{place}.requestBody.content.\"{media}\""),
+                            "a JSON body without a schema; add a `schema`".to_string(),
                         ));
                     }
                 }
@@ -60,9 +68,11 @@ pub fn problems(api: &OpenAPI, shown: &str) -> Vec<String> {
                 .keys()
                 .any(|status| matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2)));
             if responses.default.is_some() && has_success {
-                found.push(format!(
-                    "{shown}: {place}.responses.default: a `default` response beside a 2XX \
-                     response is not supported by progenitor; use `4XX` and `5XX` instead"
+                found.push((
+                    format!("{place}.responses.default"),
+                    "a `default` response beside a 2XX response is not supported by \
+                     progenitor; use `4XX` and `5XX` instead"
+                        .to_string(),
                 ));
             }
             let success_schemas: std::collections::BTreeSet<String> = responses
@@ -77,9 +87,11 @@ pub fn problems(api: &OpenAPI, shown: &str) -> Vec<String> {
                 .map(|schema| format!("{schema:?}"))
                 .collect();
             if success_schemas.len() > 1 {
-                found.push(format!(
-                    "{shown}: {place}.responses: 2XX responses with different schemas; \
-                     progenitor takes one success type, so give them the same schema"
+                found.push((
+                    format!("{place}.responses"),
+                    "2XX responses with different schemas; progenitor takes one success \
+                     type, so give them the same schema"
+                        .to_string(),
                 ));
             }
             for (status, response) in &responses.responses {
@@ -88,9 +100,9 @@ pub fn problems(api: &OpenAPI, shown: &str) -> Vec<String> {
                 };
                 for (media, content) in &response.content {
                     if is_json(media) && content.schema.is_none() {
-                        found.push(format!(
-                            "{shown}: {place}.responses.\"{status}\".content.\"{media}\": a JSON \
-                             body without a schema; add a `schema`"
+                        found.push((
+                            format!("{place}.responses.\"{status}\".content.\"{media}\""),
+                            "a JSON body without a schema; add a `schema`".to_string(),
                         ));
                     }
                 }

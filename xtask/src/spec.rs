@@ -5,54 +5,95 @@ use std::path::Path;
 
 use openapiv3::OpenAPI;
 
-/// A parsed spec, with what the generated file's header needs to name it.
-pub struct Spec {
+/// A spec file read as a JSON value: syntax and version checked, shape not yet.
+pub struct Raw {
     /// The path as shown in messages and in the generated file's header.
     pub shown: String,
     /// The file's bytes, hashed into the generated file's header.
     pub bytes: Vec<u8>,
+    /// The document as JSON (YAML mappings with non-string keys get string keys).
+    pub value: serde_json::Value,
+    /// Whether the file is JSON rather than YAML.
+    json: bool,
+}
+
+/// A parsed spec, with what the generated file's header needs to name it.
+pub struct Spec {
+    /// The file as read.
+    pub raw: Raw,
     /// The parsed document.
     pub api: OpenAPI,
+    /// The path as shown in messages (the same as `raw.shown`).
+    pub shown: String,
 }
 
 /// Reads and parses the spec at `path`; `shown` is how messages name it.
 pub fn load(path: &Path, shown: &str) -> Result<Spec, String> {
+    parse(read(path, shown)?)
+}
+
+/// Reads the spec at `path`: syntax errors and an unsupported version end here, with their
+/// line and column. The version is checked before the document's shape: an OpenAPI 3.1
+/// document fails in confusing ways when read as 3.0.
+pub fn read(path: &Path, shown: &str) -> Result<Raw, String> {
     let bytes = std::fs::read(path).map_err(|e| {
         format!("{shown}: cannot read the spec: {e}; pass an existing file with --spec")
     })?;
-    let api = if path.extension().is_some_and(|ext| ext == "json") {
-        parse_json(&bytes, shown)?
+    let json = path.extension().is_some_and(|ext| ext == "json");
+    let value = if json {
+        serde_json::from_slice(&bytes).map_err(|e| json_error(shown, "invalid JSON", &e))?
     } else {
-        parse_yaml(&bytes, shown)?
+        let yaml: serde_yaml_ng::Value =
+            serde_yaml_ng::from_slice(&bytes).map_err(|e| yaml_error(shown, "invalid YAML", &e))?;
+        yaml_to_json(yaml)
     };
-    Ok(Spec {
+    check_version(value.get("openapi").and_then(|v| v.as_str()), shown)?;
+    Ok(Raw {
         shown: shown.to_string(),
         bytes,
-        api,
+        value,
+        json,
     })
 }
 
-/// Parses in two steps so that the version is checked before the document's shape: an
-/// OpenAPI 3.1 document fails in confusing ways when read as 3.0.
-fn parse_yaml(bytes: &[u8], shown: &str) -> Result<OpenAPI, String> {
-    let value: serde_yaml_ng::Value =
-        serde_yaml_ng::from_slice(bytes).map_err(|e| yaml_error(shown, "invalid YAML", &e))?;
-    check_version(value.get("openapi").and_then(|v| v.as_str()), shown)?;
-    serde_yaml_ng::from_slice(bytes)
-        .map_err(|e| yaml_error(shown, "not an OpenAPI 3.0 document", &e))
+/// Reads the document's shape as OpenAPI 3.0, from the bytes so that errors have positions.
+pub fn parse(raw: Raw) -> Result<Spec, String> {
+    let shown = raw.shown.clone();
+    let api = if raw.json {
+        serde_json::from_slice(&raw.bytes)
+            .map_err(|e| json_error(&shown, "not an OpenAPI 3.0 document", &e))?
+    } else {
+        serde_yaml_ng::from_slice(&raw.bytes)
+            .map_err(|e| yaml_error(&shown, "not an OpenAPI 3.0 document", &e))?
+    };
+    Ok(Spec { raw, api, shown })
 }
 
-fn parse_json(bytes: &[u8], shown: &str) -> Result<OpenAPI, String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| json_error(shown, "invalid JSON", &e))?;
-    check_version(value.get("openapi").and_then(|v| v.as_str()), shown)?;
-    serde_json::from_value(value).map_err(|e| {
-        // `from_value` knows no positions; parse again from the bytes to get them.
-        match serde_json::from_slice::<OpenAPI>(bytes) {
-            Err(located) => json_error(shown, "not an OpenAPI 3.0 document", &located),
-            Ok(_) => format!("{shown}: not an OpenAPI 3.0 document: {e}"),
-        }
-    })
+/// YAML allows any key; JSON (and so the JSON Schema validator) takes strings only.
+fn yaml_to_json(value: serde_yaml_ng::Value) -> serde_json::Value {
+    use serde_yaml_ng::Value as Y;
+    match value {
+        Y::Null => serde_json::Value::Null,
+        Y::Bool(b) => b.into(),
+        Y::Number(n) => serde_json::to_value(&n).unwrap_or(serde_json::Value::Null),
+        Y::String(s) => s.into(),
+        Y::Sequence(items) => items.into_iter().map(yaml_to_json).collect(),
+        Y::Mapping(map) => map
+            .into_iter()
+            .map(|(k, v)| (key_text(k), yaml_to_json(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+fn key_text(key: serde_yaml_ng::Value) -> String {
+    match key {
+        serde_yaml_ng::Value::String(s) => s,
+        other => serde_yaml_ng::to_string(&other)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default(),
+    }
 }
 
 /// progenitor reads OpenAPI 3.0.x only.

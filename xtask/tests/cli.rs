@@ -1,70 +1,21 @@
 //! The xtask as a user runs it: the real binary, real files, and what it prints.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-/// The workspace root (xtask/ sits in it).
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask has a parent folder")
-        .to_path_buf()
-}
-
-fn xtask(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the xtask binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// A scratch folder holding a copy of the real spec as `openapi.yaml`.
-fn scratch_with_spec() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temp folder");
-    std::fs::copy(
-        root().join("spec/openapi.yaml"),
-        dir.path().join("openapi.yaml"),
-    )
-    .expect("the spec copies");
-    dir
-}
-
-fn generate_in(dir: &Path) -> Output {
-    xtask(
-        &[
-            "generate",
-            "--spec",
-            "openapi.yaml",
-            "--out",
-            "generated.rs",
-        ],
-        dir,
-    )
-}
-
-fn check_in(dir: &Path) -> Output {
-    xtask(
-        &["check", "--spec", "openapi.yaml", "--out", "generated.rs"],
-        dir,
-    )
-}
+use common::{check_in, failures, generate_in, root, scratch_with_spec, stderr, stdout, xtask};
 
 #[test]
 fn the_committed_generated_module_matches_the_spec() {
     let out = xtask(&["check"], &root());
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        stdout(&out),
-        "sdk/src/generated.rs: up to date with spec/openapi.yaml\n"
+    assert!(out.status.success(), "{}", stdout(&out));
+    let report = stdout(&out);
+    assert!(
+        report.contains("pass  generated-up-to-date  sdk/src/generated.rs\n"),
+        "{report}"
+    );
+    assert!(
+        report.ends_with("cargo xtask check: spec/openapi.yaml passes all 13 rules\n"),
+        "{report}"
     );
 }
 
@@ -139,11 +90,14 @@ fn check_names_the_drifted_file_shows_the_diff_and_the_fix_and_generate_fixes_it
 
     let drift = check_in(dir.path());
     assert_eq!(drift.status.code(), Some(1));
-    let report = stderr(&drift);
-    assert!(
-        report.starts_with("generated.rs is out of date with openapi.yaml:\n"),
-        "{report}"
+    assert_eq!(
+        failures(&drift),
+        [
+            "fail  generated-up-to-date  generated.rs: out of date with openapi.yaml; run \
+          `cargo xtask generate --spec openapi.yaml --out generated.rs`"
+        ]
     );
+    let report = stdout(&drift);
     assert!(report.contains("--- generated.rs (on disk)"), "{report}");
     assert!(
         report.contains("+++ generated.rs (from the spec)"),
@@ -157,7 +111,7 @@ fn check_names_the_drifted_file_shows_the_diff_and_the_fix_and_generate_fixes_it
     );
     assert!(
         report.ends_with(
-            "fix: run `cargo xtask generate --spec openapi.yaml --out generated.rs` and commit the result\n"
+            "cargo xtask check: openapi.yaml fails 1 of 13 rules (generated-up-to-date)\n"
         ),
         "{report}"
     );
@@ -175,8 +129,12 @@ fn check_reports_a_missing_generated_file() {
     let dir = scratch_with_spec();
     let out = check_in(dir.path());
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("generated.rs: cannot read it"));
-    assert!(stderr(&out).contains("fix: run `cargo xtask generate"));
+    assert_eq!(failures(&out).len(), 1, "{}", stdout(&out));
+    assert!(stdout(&out).contains("generated.rs: cannot read it"));
+    assert!(
+        failures(&out)[0]
+            .ends_with("run `cargo xtask generate --spec openapi.yaml --out generated.rs`")
+    );
 }
 
 /// Each `bad/NAME` spec sits beside `bad/NAME.stderr`, the exact line `generate` must print.
@@ -199,24 +157,31 @@ fn each_bad_spec_gets_its_one_line_and_leaves_the_output_untouched() {
         let before = "// the previous generated file\n";
         std::fs::write(&out_file, before).unwrap();
 
-        for command in ["generate", "check"] {
-            let out = xtask(
-                &[
-                    command,
-                    "--spec",
-                    &name,
-                    "--out",
-                    out_file.to_str().unwrap(),
-                ],
-                &fixtures,
-            );
-            let err = stderr(&out);
-            assert_eq!(out.status.code(), Some(1), "{command} {name}: {err}");
-            assert_eq!(err, expected, "{command} {name}");
-            assert_eq!(err.lines().count(), 1, "{command} {name}: one line");
-            assert!(!err.contains("panicked"), "{command} {name}: {err}");
-            assert!(stdout(&out).is_empty(), "{command} {name}");
-        }
+        let out_path = out_file.to_str().unwrap();
+        let generate = xtask(&["generate", "--spec", &name, "--out", out_path], &fixtures);
+        let err = stderr(&generate);
+        assert_eq!(generate.status.code(), Some(1), "{name}: {err}");
+        assert_eq!(err, expected, "{name}");
+        assert_eq!(err.lines().count(), 1, "{name}: one line");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert!(stdout(&generate).is_empty(), "{name}");
+
+        // `check` reports the same problem as one of its failed rules.
+        let check = xtask(&["check", "--spec", &name, "--out", out_path], &fixtures);
+        assert_eq!(check.status.code(), Some(1), "{name}");
+        let report = stdout(&check);
+        assert!(
+            !report.contains("panicked") && stderr(&check).is_empty(),
+            "{name}: {report}"
+        );
+        let problem = expected
+            .trim_end()
+            .trim_start_matches("error: ")
+            .trim_start_matches(&format!("{name}: "));
+        assert!(
+            failures(&check).iter().any(|l| l.ends_with(problem)),
+            "{name}: no failed rule says `{problem}`:\n{report}"
+        );
         assert_eq!(
             std::fs::read_to_string(&out_file).unwrap(),
             before,

@@ -1,0 +1,328 @@
+//! `cargo xtask check`: the one gate. Runs every rule in order, reports each on its own line
+//! (pass, or fail with the place in the spec), and passes only when all hold:
+//!
+//! 1. `spec-parses`, `openapi-3.0-schema`: the spec is valid OpenAPI 3.0, by the official
+//!    JSON Schema (vendored in `xtask/oas/`);
+//! 2. the fragment's own rules (`rules.rs`) and `generatable` (`preflight.rs`);
+//! 3. `generated-up-to-date`: the generated module is what the spec generates;
+//! 4. `example-valid`, `example-roundtrip`: every example validates against its schema, and
+//!    the SDK's generated types decode it and encode it back unchanged (run by the tests
+//!    crate's `spec-examples` binary: the xtask cannot link the SDK it generates).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::{Value, json};
+
+use crate::rules::{self, place};
+use crate::{codegen, files, preflight, spec};
+
+/// The official OpenAPI 3.0 JSON Schema, 2021-09-28 (Apache-2.0, see xtask/oas/README.md).
+const OAS_30_SCHEMA: &str = include_str!("../oas/openapi-3.0.schema.json");
+
+/// How many lines of diff the report shows before cutting it short.
+const DIFF_LINES: usize = 40;
+
+/// One reported line.
+struct Line {
+    rule: String,
+    pass: bool,
+    place: String,
+    message: String,
+}
+
+/// What `check` needs to know about its inputs.
+pub struct Inputs<'a> {
+    /// The spec file, and how to show it.
+    pub spec: (&'a Path, &'a str),
+    /// The generated module, and how to show it.
+    pub out: (&'a Path, &'a str),
+    /// The `generate` command that fixes drift for these paths.
+    pub fix: String,
+}
+
+/// Runs every rule; returns the report and whether all passed.
+pub fn run(inputs: &Inputs, as_json: bool) -> (String, bool) {
+    let mut lines = Vec::new();
+    let mut diff = None;
+    rules_in_order(inputs, &mut lines, &mut diff);
+    let ok = lines.iter().all(|l| l.pass);
+    let report = if as_json {
+        json_report(inputs, &lines, diff.as_deref(), ok)
+    } else {
+        text_report(inputs, &lines, diff.as_deref(), ok)
+    };
+    (report, ok)
+}
+
+fn pass(lines: &mut Vec<Line>, rule: &str, place: impl Into<String>) {
+    lines.push(Line {
+        rule: rule.into(),
+        pass: true,
+        place: place.into(),
+        message: String::new(),
+    });
+}
+
+fn fail(lines: &mut Vec<Line>, rule: &str, place: impl Into<String>, message: impl Into<String>) {
+    lines.push(Line {
+        rule: rule.into(),
+        pass: false,
+        place: place.into(),
+        message: message.into(),
+    });
+}
+
+fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<String>) {
+    let (spec_path, shown) = inputs.spec;
+    let raw = match spec::read(spec_path, shown) {
+        Ok(raw) => raw,
+        // The message starts with the file (and line and column): it is the place.
+        Err(message) => return fail(lines, "spec-parses", "", message),
+    };
+
+    let schema_errors = oas_schema_errors(&raw.value);
+    if schema_errors.is_empty() {
+        pass(lines, "openapi-3.0-schema", shown);
+    }
+    for (at, message) in schema_errors {
+        fail(lines, "openapi-3.0-schema", place(&at), message);
+    }
+
+    for outcome in rules::check(&raw.value) {
+        if outcome.violations.is_empty() {
+            pass(lines, outcome.rule, outcome.scope);
+        }
+        for (at, message) in outcome.violations {
+            fail(lines, outcome.rule, at, message);
+        }
+    }
+
+    let parsed = match spec::parse(raw) {
+        Ok(parsed) => parsed,
+        Err(message) => return fail(lines, "spec-parses", "", message),
+    };
+    lines.insert(
+        0,
+        Line {
+            rule: "spec-parses".into(),
+            pass: true,
+            place: shown.into(),
+            message: String::new(),
+        },
+    );
+    let problems = preflight::problems(&parsed.api);
+    let generated = if problems.is_empty() {
+        codegen::generate(&parsed).map_err(|message| fail(lines, "generatable", "", message))
+    } else {
+        for (at, message) in problems {
+            fail(lines, "generatable", at, message);
+        }
+        Err(())
+    };
+    if let Ok(generated) = generated {
+        pass(lines, "generatable", shown);
+        let (out_path, out_shown) = inputs.out;
+        match files::drift(out_path, out_shown, &generated.code, DIFF_LINES) {
+            None => pass(lines, "generated-up-to-date", out_shown),
+            Some(text) => {
+                fail(
+                    lines,
+                    "generated-up-to-date",
+                    out_shown,
+                    format!("out of date with {shown}; run `{}`", inputs.fix),
+                );
+                *diff = Some(text);
+            }
+        }
+    }
+
+    match example_findings(spec_path) {
+        Err(message) => fail(lines, "example-valid", shown, message),
+        Ok(findings) => {
+            for rule in ["example-valid", "example-roundtrip"] {
+                let mine: Vec<&(String, String, Option<String>)> =
+                    findings.iter().filter(|(r, _, _)| r == rule).collect();
+                let broken: Vec<_> = mine.iter().filter(|(_, _, p)| p.is_some()).collect();
+                if broken.is_empty() {
+                    let n = mine.len();
+                    pass(
+                        lines,
+                        rule,
+                        format!("{n} example{}", if n == 1 { "" } else { "s" }),
+                    );
+                }
+                for (_, at, problem) in broken {
+                    fail(lines, rule, place(at), problem.clone().unwrap_or_default());
+                }
+            }
+        }
+    }
+}
+
+/// Validates the document against the official OpenAPI 3.0 schema: (pointer, message) each.
+fn oas_schema_errors(document: &Value) -> Vec<(String, String)> {
+    static VALIDATOR: OnceLock<Result<jsonschema::Validator, String>> = OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        let schema: Value = serde_json::from_str(OAS_30_SCHEMA).map_err(|e| e.to_string())?;
+        jsonschema::validator_for(&schema).map_err(|e| e.to_string())
+    });
+    let validator = match validator {
+        Ok(validator) => validator,
+        Err(e) => {
+            return vec![(
+                String::new(),
+                format!("the vendored OpenAPI 3.0 schema does not load ({e}); restore xtask/oas/"),
+            )];
+        }
+    };
+    validator
+        .iter_errors(document)
+        .map(|e| {
+            let message = one_line(&e.to_string());
+            (
+                e.instance_path().as_str().to_string(),
+                shorten(&message, 160),
+            )
+        })
+        .collect()
+}
+
+/// Runs the tests crate's `spec-examples` on the spec: (rule, pointer, problem) each.
+/// `SPEC_EXAMPLES` names a built binary to run instead of `cargo run` (tests use it: a nested
+/// cargo would wait for the lock the outer `cargo test` holds).
+fn example_findings(spec_path: &Path) -> Result<Vec<(String, String, Option<String>)>, String> {
+    let spec_path = std::path::absolute(spec_path).map_err(|e| e.to_string())?;
+    let mut command = match std::env::var_os("SPEC_EXAMPLES") {
+        Some(binary) => Command::new(binary),
+        None => {
+            let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
+            cargo
+                .args(["run", "--quiet", "--package", "prolific-sdk-tests", "--bin"])
+                .args(["spec-examples", "--"])
+                .current_dir(workspace_root());
+            cargo
+        }
+    };
+    let output = command
+        .arg(&spec_path)
+        .output()
+        .map_err(|e| format!("cannot run the example checker: {e}"))?;
+    let findings: Vec<(String, String, Option<String>)> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .map(|f| {
+            let text = |key: &str| f.get(key).and_then(Value::as_str).map(str::to_string);
+            (
+                text("rule").unwrap_or_default(),
+                text("place").unwrap_or_default(),
+                text("problem"),
+            )
+        })
+        .collect();
+    if findings.is_empty() && !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        return Err(format!(
+            "the example checker did not run ({}); see `cargo build -p prolific-sdk-tests --bin spec-examples`",
+            one_line(last)
+        ));
+    }
+    Ok(findings)
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn text_report(inputs: &Inputs, lines: &[Line], diff: Option<&str>, ok: bool) -> String {
+    let mut report = String::new();
+    for line in lines {
+        let (status, rest) = match (line.pass, line.place.as_str()) {
+            (true, place) => ("pass", place.to_string()),
+            (false, "") => ("fail", line.message.clone()),
+            (false, place) => ("fail", format!("{place}: {}", line.message)),
+        };
+        report.push_str(&format!("{status}  {:<22}{rest}\n", line.rule));
+    }
+    if let Some(diff) = diff {
+        report.push_str(diff);
+    }
+    let failed = failed_rules(lines);
+    let rules = distinct_rules(lines);
+    if ok {
+        report.push_str(&format!(
+            "cargo xtask check: {} passes all {rules} rules\n",
+            inputs.spec.1
+        ));
+    } else {
+        report.push_str(&format!(
+            "cargo xtask check: {} fails {} of {rules} rules ({})\n",
+            inputs.spec.1,
+            failed.len(),
+            failed.join(", ")
+        ));
+    }
+    report
+}
+
+fn json_report(inputs: &Inputs, lines: &[Line], diff: Option<&str>, ok: bool) -> String {
+    let results: Vec<Value> = lines
+        .iter()
+        .map(|l| {
+            json!({
+                "rule": l.rule,
+                "status": if l.pass { "pass" } else { "fail" },
+                "place": l.place,
+                "message": if l.pass { Value::Null } else { Value::String(l.message.clone()) },
+            })
+        })
+        .collect();
+    let report = json!({
+        "spec": inputs.spec.1,
+        "ok": ok,
+        "failed_rules": failed_rules(lines),
+        "results": results,
+        "diff": diff,
+    });
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&report).expect("a report encodes")
+    )
+}
+
+fn failed_rules(lines: &[Line]) -> Vec<String> {
+    let mut failed: Vec<String> = Vec::new();
+    for line in lines.iter().filter(|l| !l.pass) {
+        if !failed.contains(&line.rule) {
+            failed.push(line.rule.clone());
+        }
+    }
+    failed
+}
+
+fn distinct_rules(lines: &[Line]) -> usize {
+    let mut rules: Vec<&str> = lines.iter().map(|l| l.rule.as_str()).collect();
+    rules.sort();
+    rules.dedup();
+    rules.len()
+}
+
+fn one_line(text: &str) -> String {
+    spec::one_line(text)
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_string(),
+    }
+}

@@ -1,0 +1,244 @@
+//! The fragment's own rules, beyond what OpenAPI requires: what makes a spec good enough to
+//! generate a documented SDK from. Each rule looks at the document as JSON and names the place
+//! of every violation.
+
+use serde_json::Value;
+
+/// A rule's outcome: what it looked at, and each violation (place, what to do).
+pub struct Outcome {
+    /// The rule's name, as reported.
+    pub rule: &'static str,
+    /// What the rule covered, e.g. "1 operation" (shown when it passes).
+    pub scope: String,
+    /// Each violation: the place in the spec, and the message.
+    pub violations: Vec<(String, String)>,
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Every operation: (JSON pointer, the operation object).
+fn operations(spec: &Value) -> Vec<(String, &Value)> {
+    let Some(Value::Object(paths)) = spec.get("paths") else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (path, item) in paths {
+        for method in METHODS {
+            if let Some(operation) = item.get(method) {
+                found.push((format!("/paths/{}/{method}", escape(path)), operation));
+            }
+        }
+    }
+    found
+}
+
+/// Runs every rule on the document.
+pub fn check(spec: &Value) -> Vec<Outcome> {
+    let operations = operations(spec);
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let per_operation =
+        |rule: &'static str, broken: &dyn Fn(&Value) -> Option<&'static str>| Outcome {
+            rule,
+            scope: count(operations.len(), "operation", "operations"),
+            violations: operations
+                .iter()
+                .filter_map(|(at, op)| broken(op).map(|m| (place(at), m.to_string())))
+                .collect(),
+        };
+    let mut outcomes = vec![
+        per_operation("operation-id", &|op| {
+            non_empty_string(op.get("operationId"))
+                .is_none()
+                .then_some("no operationId; add one (it names the SDK method)")
+        }),
+        per_operation("operation-summary", &|op| {
+            non_empty_string(op.get("summary"))
+                .is_none()
+                .then_some("no summary; add one (it heads the method's documentation)")
+        }),
+        per_operation("operation-tag", &|op| {
+            let tagged = op
+                .get("tags")
+                .and_then(Value::as_array)
+                .is_some_and(|tags| !tags.is_empty());
+            (!tagged).then_some("no tag; add the tag of its section in Prolific's docs")
+        }),
+    ];
+    let global_security = has_security(spec.get("security"));
+    outcomes.push(per_operation("operation-security", &|op| {
+        let secured = match op.get("security") {
+            Some(own) => has_security(Some(own)),
+            None => global_security,
+        };
+        (!secured).then_some("no security requirement; add `security: [{token: []}]`")
+    }));
+    outcomes.push(per_operation("operation-4xx", &|op| {
+        let has_4xx = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .is_some_and(|r| r.keys().any(|code| code.starts_with('4')));
+        (!has_4xx).then_some("no 4XX response; add `4XX` with the ErrorResponse body")
+    }));
+
+    let mut properties = Vec::new();
+    for (at, schema) in schemas(spec, &operations) {
+        collect_properties(schema, &at, &mut properties);
+    }
+    outcomes.push(Outcome {
+        rule: "property-description",
+        scope: count(properties.len(), "property", "properties"),
+        violations: properties
+            .iter()
+            .filter(|(_, property)| non_empty_string(property.get("description")).is_none())
+            .map(|(at, property)| {
+                let message = if property.get("$ref").is_some() {
+                    "no description (a bare `$ref` cannot carry one: wrap it as `allOf: [{$ref: ...}]` \
+                     beside a `description`)"
+                } else {
+                    "no description; add the field's description from Prolific's docs"
+                };
+                (place(at), message.to_string())
+            })
+            .collect(),
+    });
+
+    let bodies = bodies(&operations);
+    outcomes.push(Outcome {
+        rule: "body-example",
+        scope: count(bodies.len(), "body", "bodies"),
+        violations: bodies
+            .iter()
+            .filter(|(_, media)| media.get("example").is_none() && media.get("examples").is_none())
+            .map(|(at, _)| {
+                (
+                    place(at),
+                    "no example; add the documented one as `example`".to_string(),
+                )
+            })
+            .collect(),
+    });
+    outcomes
+}
+
+fn non_empty_string(value: Option<&Value>) -> Option<&str> {
+    value
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+}
+
+fn has_security(value: Option<&Value>) -> bool {
+    value
+        .and_then(Value::as_array)
+        .is_some_and(|requirements| !requirements.is_empty())
+}
+
+/// The media types of request and response bodies that have a schema: (pointer, media type).
+fn bodies<'a>(operations: &[(String, &'a Value)]) -> Vec<(String, &'a Value)> {
+    let mut found = Vec::new();
+    for (at, operation) in operations {
+        let request = operation
+            .pointer("/requestBody/content")
+            .map(|c| (format!("{at}/requestBody/content"), c));
+        let responses = operation
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(code, r)| {
+                r.get("content")
+                    .map(|c| (format!("{at}/responses/{}/content", escape(code)), c))
+            });
+        for (content_at, content) in request.into_iter().chain(responses) {
+            for (media, body) in content.as_object().into_iter().flatten() {
+                if body.get("schema").is_some() {
+                    found.push((format!("{content_at}/{}", escape(media)), body));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The schemas to start from: the named ones, and those inline in bodies.
+fn schemas<'a>(spec: &'a Value, operations: &[(String, &'a Value)]) -> Vec<(String, &'a Value)> {
+    let named = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, schema)| (format!("/components/schemas/{}", escape(name)), schema));
+    let inline = bodies(operations)
+        .into_iter()
+        .filter_map(|(at, media)| media.get("schema").map(|s| (format!("{at}/schema"), s)));
+    named.chain(inline).collect()
+}
+
+/// Every property of `schema` and of the schemas inside it: (pointer, property schema).
+fn collect_properties<'a>(schema: &'a Value, at: &str, found: &mut Vec<(String, &'a Value)>) {
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        for (name, property) in properties {
+            let property_at = format!("{at}/properties/{}", escape(name));
+            found.push((property_at.clone(), property));
+            collect_properties(property, &property_at, found);
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(inner @ Value::Object(_)) = schema.get(key) {
+            collect_properties(inner, &format!("{at}/{key}"), found);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for (i, inner) in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            collect_properties(inner, &format!("{at}/{key}/{i}"), found);
+        }
+    }
+}
+
+/// RFC 6901 escaping of one pointer segment.
+pub fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// A JSON pointer as a place a reader finds in the YAML: `paths."/api/v1/x/".post.summary`.
+pub fn place(pointer: &str) -> String {
+    if pointer.is_empty() {
+        return "(document)".to_string();
+    }
+    pointer
+        .trim_start_matches('/')
+        .split('/')
+        .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+        .map(|segment| {
+            if segment.contains(['/', '.', ' ']) || segment.chars().all(|c| c.is_ascii_digit()) {
+                format!("\"{segment}\"")
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place;
+
+    #[test]
+    fn places_read_like_the_yaml() {
+        assert_eq!(
+            place("/paths/~1api~1v1~1participant-groups~1/post/responses/201"),
+            "paths.\"/api/v1/participant-groups/\".post.responses.\"201\""
+        );
+        assert_eq!(place("/components/schemas/A~0B"), "components.schemas.A~B");
+        assert_eq!(place(""), "(document)");
+    }
+}

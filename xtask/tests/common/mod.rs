@@ -1,0 +1,94 @@
+//! Running the xtask binary as a user does, in the tests of `cargo xtask`.
+
+#![allow(dead_code)] // each test binary uses its own part
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root (xtask/ sits in it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent folder")
+        .to_path_buf()
+}
+
+/// The tests crate's `spec-examples`, which `check` runs. `cargo test --workspace` builds it
+/// beside this test; it is given by path because a nested `cargo run` would wait for the lock
+/// the running `cargo test` holds.
+fn spec_examples() -> PathBuf {
+    let test_binary = std::env::current_exe().expect("the test knows where it runs from");
+    let profile = test_binary
+        .parent()
+        .and_then(Path::parent)
+        .expect("tests run from target/<profile>/deps");
+    let binary = profile.join("spec-examples");
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo test --workspace`, which builds it",
+        binary.display()
+    );
+    binary
+}
+
+/// Runs `xtask ARGS` in `cwd`.
+pub fn xtask(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(cwd)
+        .env("SPEC_EXAMPLES", spec_examples())
+        .output()
+        .expect("the xtask binary runs")
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A scratch folder holding a copy of the real spec as `openapi.yaml`.
+pub fn scratch_with_spec() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temp folder");
+    std::fs::copy(
+        root().join("spec/openapi.yaml"),
+        dir.path().join("openapi.yaml"),
+    )
+    .expect("the spec copies");
+    dir
+}
+
+/// `generate --spec openapi.yaml --out generated.rs` in `dir`.
+pub fn generate_in(dir: &Path) -> Output {
+    xtask(
+        &[
+            "generate",
+            "--spec",
+            "openapi.yaml",
+            "--out",
+            "generated.rs",
+        ],
+        dir,
+    )
+}
+
+/// `check --spec openapi.yaml --out generated.rs` in `dir`.
+pub fn check_in(dir: &Path) -> Output {
+    xtask(
+        &["check", "--spec", "openapi.yaml", "--out", "generated.rs"],
+        dir,
+    )
+}
+
+/// The `fail` lines of a check report.
+pub fn failures(output: &Output) -> Vec<String> {
+    stdout(output)
+        .lines()
+        .filter(|l| l.starts_with("fail  "))
+        .map(str::to_string)
+        .collect()
+}
