@@ -5,8 +5,10 @@
 //! - `cargo xtask check`: the one gate: the spec is valid OpenAPI 3.0 and follows the
 //!   fragment's rules, the generated file is what the spec generates, and the generated types
 //!   accept every example. One line per rule; see `check.rs`.
+//! - `cargo xtask ci`: everything `.ci/run` runs, locally.
 
 mod check;
+mod ci;
 mod codegen;
 mod files;
 mod preflight;
@@ -42,6 +44,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Run everything CI runs: fmt, clippy, check, the external validators, the tests.
+    Ci,
 }
 
 /// How `check` prints its report.
@@ -117,6 +121,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Generate(paths) => generate(paths),
         Command::Check { paths, format } => Ok(check(paths, *format)),
+        Command::Ci => Ok(ci::run(&workspace_root())),
     };
     match result {
         Ok(code) => code,

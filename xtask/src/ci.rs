@@ -1,0 +1,132 @@
+//! `cargo xtask ci`: everything CI runs, in CI's order, so that green here means green there.
+//! `.ci/run` installs the pinned external validators and then runs this.
+//!
+//! The external validators (openapi-spec-validator from PyPI, Redocly CLI from npm) are run
+//! when installed: in `target/ci-venv` and `target/ci-node` (where `.ci/run` puts them) or on
+//! `PATH`. Locally a missing one is reported and skipped; under CI (`CI` set) it fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// The spec the validators read, relative to the workspace root.
+const SPEC: &str = "spec/openapi.yaml";
+
+/// One step: a name, and the command it runs.
+struct Step {
+    name: &'static str,
+    program: PathBuf,
+    args: Vec<String>,
+    env: Vec<(&'static str, &'static str)>,
+}
+
+impl Step {
+    fn new(name: &'static str, program: impl Into<PathBuf>, args: &[&str]) -> Self {
+        Self {
+            name,
+            program: program.into(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            env: Vec::new(),
+        }
+    }
+}
+
+/// Runs every step in order and stops at the first failure.
+pub fn run(root: &Path) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or("cargo".into());
+    let in_ci = std::env::var_os("CI").is_some();
+    let mut steps = vec![
+        Step::new("formatting", &cargo, &["fmt", "--check"]),
+        Step::new(
+            "lints",
+            &cargo,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        Step::new("the gate", &cargo, &["xtask", "check"]),
+    ];
+    let validators = [
+        (
+            "openapi-spec-validator",
+            "target/ci-venv/bin/openapi-spec-validator",
+            vec![SPEC],
+        ),
+        (
+            "redocly",
+            "target/ci-node/node_modules/.bin/redocly",
+            vec!["lint", "--config", "redocly.yaml", SPEC],
+        ),
+    ];
+    for (name, installed, args) in validators {
+        match find(root, name, installed) {
+            Some(program) => {
+                let mut step = Step::new(name, program, &args);
+                // No telemetry or update checks: CI has no network beyond package registries.
+                step.env = vec![
+                    ("REDOCLY_TELEMETRY", "off"),
+                    ("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
+                ];
+                steps.push(step);
+            }
+            None if in_ci => {
+                eprintln!(
+                    "error: {name} is not installed; .ci/run installs it at its pinned version"
+                );
+                return ExitCode::FAILURE;
+            }
+            None => println!(
+                "\n== {name}: skipped, not installed (.ci/run installs it into target/; CI runs it)"
+            ),
+        }
+    }
+    let mut tests = Step::new("tests", &cargo, &["test", "--workspace", "--locked"]);
+    // Snapshots are read-only here as in CI: a changed or missing one fails.
+    tests.env = vec![("INSTA_UPDATE", "no"), ("INSTA_FORCE_PASS", "0")];
+    steps.push(tests);
+
+    for step in &steps {
+        let program = step
+            .program
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        println!("\n== {}: {program} {}", step.name, step.args.join(" "));
+        let status = Command::new(&step.program)
+            .args(&step.args)
+            .envs(step.env.iter().copied())
+            .current_dir(root)
+            .status();
+        match status {
+            Ok(status) if status.success() => {}
+            Ok(status) => {
+                eprintln!("error: step `{}` failed ({status})", step.name);
+                return ExitCode::FAILURE;
+            }
+            Err(e) => {
+                eprintln!("error: step `{}` could not start: {e}", step.name);
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    println!("\ncargo xtask ci: every step passed");
+    ExitCode::SUCCESS
+}
+
+/// The validator installed under the workspace, else the one on `PATH`.
+fn find(root: &Path, name: &str, installed: &str) -> Option<PathBuf> {
+    let local = root.join(installed);
+    if local.is_file() {
+        return Some(local);
+    }
+    std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    })
+}
