@@ -10,7 +10,9 @@
 mod check;
 mod ci;
 mod codegen;
+mod diff;
 mod files;
+mod model;
 mod preflight;
 mod rules;
 mod spec;
@@ -46,6 +48,29 @@ enum Command {
     },
     /// Run everything CI runs: fmt, clippy, check, the external validators, the tests.
     Ci,
+    /// Report what the spec's changes since a git revision do to SDK users, and the semver bump.
+    Diff {
+        /// The git revision to compare with (a commit, branch or tag).
+        #[arg(long, default_value = "HEAD")]
+        base: String,
+        /// The spec [default: spec/openapi.yaml in the workspace].
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
+}
+
+/// How `diff` prints its report.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// Lines for a terminal.
+    Text,
+    /// One JSON document.
+    Json,
+    /// A Markdown section, for a changelog or a review comment.
+    Markdown,
 }
 
 /// How `check` prints its report.
@@ -122,6 +147,7 @@ fn main() -> ExitCode {
         Command::Generate(paths) => generate(paths),
         Command::Check { paths, format } => Ok(check(paths, *format)),
         Command::Ci => Ok(ci::run(&workspace_root())),
+        Command::Diff { base, spec, format } => diff(base, spec.as_deref(), *format),
     };
     match result {
         Ok(code) => code,
@@ -137,6 +163,11 @@ fn generate(paths: &Paths) -> Result<ExitCode, String> {
     let spec = spec::load(&spec_target.path, &spec_target.shown)?;
     let generated = codegen::generate(&spec)?;
     let written = files::write_if_changed(&out.path, &out.shown, &generated.code)?;
+    let summary = (written == files::Written::Updated)
+        .then(|| diff::at_revision(&spec_target.path, &spec.shown, "HEAD").ok())
+        .flatten()
+        .map(|old| diff::compare(&old, &spec.raw.value))
+        .map(|changes| diff::render(&changes, &spec.shown, "HEAD", diff::Style::Text));
     println!(
         "{}: {}, {}, {}",
         out.shown,
@@ -146,6 +177,27 @@ fn generate(paths: &Paths) -> Result<ExitCode, String> {
             files::Written::Updated => "updated",
             files::Written::UpToDate => "up to date",
         }
+    );
+    // What the new code changes for users, against the committed spec (when in a checkout).
+    if let Some(summary) = summary {
+        print!("{summary}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn diff(base: &str, spec: Option<&Path>, format: DiffFormat) -> Result<ExitCode, String> {
+    let spec_target = target(spec, DEFAULT_SPEC);
+    let current = spec::read(&spec_target.path, &spec_target.shown)?;
+    let old = diff::at_revision(&spec_target.path, &spec_target.shown, base)?;
+    let changes = diff::compare(&old, &current.value);
+    let style = match format {
+        DiffFormat::Text => diff::Style::Text,
+        DiffFormat::Json => diff::Style::Json,
+        DiffFormat::Markdown => diff::Style::Markdown,
+    };
+    print!(
+        "{}",
+        diff::render(&changes, &spec_target.shown, base, style)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -70,7 +70,7 @@ pub fn parse(raw: Raw) -> Result<Spec, String> {
 }
 
 /// YAML allows any key; JSON (and so the JSON Schema validator) takes strings only.
-fn yaml_to_json(value: serde_yaml_ng::Value) -> serde_json::Value {
+pub fn yaml_to_json(value: serde_yaml_ng::Value) -> serde_json::Value {
     use serde_yaml_ng::Value as Y;
     match value {
         Y::Null => serde_json::Value::Null,
