@@ -158,10 +158,10 @@ fn references(schema: &Value) -> Vec<String> {
     fn walk(value: &Value, found: &mut Vec<String>) {
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
-                    if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-                        found.push(name.to_string());
-                    }
+                if let Some(Value::String(reference)) = map.get("$ref")
+                    && let Some(name) = reference.strip_prefix("#/components/schemas/")
+                {
+                    found.push(name.to_string());
                 }
                 map.values().for_each(|v| walk(v, found));
             }
