@@ -121,14 +121,12 @@ impl Model {
         for (root, direction) in roots {
             let mut stack = vec![root];
             while let Some(name) = stack.pop() {
-                if directions
+                let first_visit = directions
                     .entry(name.clone())
                     .or_default()
-                    .insert(direction)
-                {
-                    if let Some(schema) = schemas.get(&name) {
-                        stack.extend(references(schema));
-                    }
+                    .insert(direction);
+                if first_visit && let Some(schema) = schemas.get(&name) {
+                    stack.extend(references(schema));
                 }
             }
         }
