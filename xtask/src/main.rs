@@ -11,6 +11,7 @@ mod check;
 mod ci;
 mod codegen;
 mod diff;
+mod drift;
 mod files;
 mod model;
 mod preflight;
@@ -59,6 +60,17 @@ enum Command {
         /// How to print the report.
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
+    },
+    /// Compare the fragment with Prolific's published OpenAPI document, field by field.
+    Drift {
+        /// Prolific's OpenAPI document (YAML or JSON).
+        upstream: PathBuf,
+        /// The fragment [default: spec/openapi.yaml in the workspace].
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Differences kept on purpose, each with a reason [default: spec/drift-allow.yaml].
+        #[arg(long)]
+        allow: Option<PathBuf>,
     },
 }
 
@@ -148,6 +160,11 @@ fn main() -> ExitCode {
         Command::Check { paths, format } => Ok(check(paths, *format)),
         Command::Ci => Ok(ci::run(&workspace_root())),
         Command::Diff { base, spec, format } => diff(base, spec.as_deref(), *format),
+        Command::Drift {
+            upstream,
+            spec,
+            allow,
+        } => drift(upstream, spec.as_deref(), allow.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -200,6 +217,33 @@ fn diff(base: &str, spec: Option<&Path>, format: DiffFormat) -> Result<ExitCode,
         diff::render(&changes, &spec_target.shown, base, style)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn drift(upstream: &Path, spec: Option<&Path>, allow: Option<&Path>) -> Result<ExitCode, String> {
+    let fragment = target(spec, DEFAULT_SPEC);
+    let fragment_doc = spec::read(&fragment.path, &fragment.shown)?;
+    let upstream_shown = upstream.display().to_string();
+    let upstream_doc = spec::read(upstream, &upstream_shown)?;
+    let allow = target(allow, "spec/drift-allow.yaml");
+    let allowed = match std::fs::read_to_string(&allow.path) {
+        Ok(text) => drift::allow_list(&text, &allow.shown)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(format!("{}: cannot read the allow-list: {e}", allow.shown)),
+    };
+    let (differences, matched) = drift::compare(&fragment_doc.value, &upstream_doc.value);
+    let (report, clean) = drift::report(
+        &differences,
+        &allowed,
+        matched,
+        &fragment.shown,
+        &upstream_shown,
+    );
+    print!("{report}");
+    Ok(if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// "1 operation", "7 types".

@@ -1,0 +1,148 @@
+//! `cargo xtask drift`: the fragment against a realistic stand-in for Prolific's published
+//! document (`fixtures/drift/prolific-upstream.yaml`, built from the reference facts), and
+//! against edited copies of it.
+
+mod common;
+
+use std::path::Path;
+
+use common::{root, stderr, stdout, xtask};
+
+fn upstream() -> String {
+    std::fs::read_to_string(root().join("xtask/tests/fixtures/drift/prolific-upstream.yaml"))
+        .unwrap()
+}
+
+/// Runs drift in a scratch folder against `upstream_text`, with the repository's allow-list
+/// unless `allow` is given.
+fn drift(upstream_text: &str, allow: Option<&str>) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("upstream.yaml"), upstream_text).unwrap();
+    let spec = root().join("spec/openapi.yaml");
+    let allow_path = match allow {
+        Some(text) => {
+            std::fs::write(dir.path().join("allow.yaml"), text).unwrap();
+            dir.path().join("allow.yaml")
+        }
+        None => root().join("spec/drift-allow.yaml"),
+    };
+    xtask(
+        &[
+            "drift",
+            "upstream.yaml",
+            "--spec",
+            path(&spec),
+            "--allow",
+            path(&allow_path),
+        ],
+        dir.path(),
+    )
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn the_fragment_matches_upstream_but_for_its_allowed_deviations() {
+    let out = drift(&upstream(), None);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let report = stdout(&out);
+    assert!(
+        report.contains("(1 operation matched by method and path)"),
+        "{report}"
+    );
+    assert_eq!(
+        report.matches("\n  allowed  required  ").count(),
+        4,
+        "{report}"
+    );
+    assert!(
+        report.ends_with("drift: no difference outside the allow-list\n"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_field_only_upstream_is_named() {
+    let anchor = "        is_deleted:\n";
+    let edited = upstream().replacen(
+        anchor,
+        &format!("        created_at:\n          type: string\n{anchor}"),
+        1,
+    );
+    let out = drift(&edited, None);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout(&out);
+    assert!(
+        report.contains(
+            "  differs  missing   create-participant-group response 201: created_at: only upstream (string)\n"
+        ),
+        "{report}"
+    );
+    assert!(report.ends_with("drift: 1 difference to resolve: update the fragment, or allow it with a reason in spec/drift-allow.yaml\n"), "{report}");
+}
+
+#[test]
+fn each_kind_of_difference_is_reported() {
+    let edited = upstream()
+        // type
+        .replacen("        participant_count:\n          type: integer", "        participant_count:\n          type: string", 1)
+        // nullable
+        .replacen("        workspace_id:\n          type: string\n          nullable: true", "        workspace_id:\n          type: string", 1)
+        // read-only
+        .replacen("        is_deleted:\n          type: boolean\n          readOnly: true", "        is_deleted:\n          type: boolean", 1)
+        // a request field only in the fragment
+        .replacen("        description:\n          type: string\n        participant_ids:", "        participant_ids:", 1)
+        // required, in the request
+        .replacen("      required:\n        - name\n      properties:\n        name:\n          type: string\n        workspace_id:", "      required:\n        - name\n        - workspace_id\n      properties:\n        name:\n          type: string\n        workspace_id:", 1);
+    let out = drift(&edited, None);
+    assert_eq!(out.status.code(), Some(1));
+    let differs: Vec<String> = stdout(&out)
+        .lines()
+        .filter(|l| l.starts_with("  differs"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        differs,
+        [
+            "  differs  extra     create-participant-group request: description: only in the fragment",
+            "  differs  required  create-participant-group request: workspace_id: fragment: false; upstream: true",
+            "  differs  read-only create-participant-group response 201: is_deleted: fragment: true; upstream: false",
+            "  differs  type      create-participant-group response 201: participant_count: fragment: integer; upstream: string",
+            "  differs  nullable  create-participant-group response 201: workspace_id: fragment: true; upstream: false",
+        ]
+    );
+}
+
+#[test]
+fn an_operation_missing_upstream_is_a_difference() {
+    let edited = upstream().replacen(
+        "    post:\n      operationId: create-participant-group",
+        "    put:\n      operationId: create-participant-group",
+        1,
+    );
+    let out = drift(&edited, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("  differs  operation create-participant-group: POST /api/v1/participant-groups/ is not in the upstream document\n"), "{}", stdout(&out));
+    // The allowed entries no longer match anything: they are reported as stale.
+    assert!(
+        stdout(&out).contains("  stale    required  create-participant-group response 201: id")
+    );
+}
+
+#[test]
+fn an_allow_list_entry_without_a_reason_is_refused() {
+    let out = drift(
+        &upstream(),
+        Some("- place: \"create-participant-group response 201: id\"\n  kind: required\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("error: ")
+            && stderr(&out)
+                .contains("entry 1 has no `reason`; every entry needs place, kind and reason"),
+        "{}",
+        stderr(&out)
+    );
+}
