@@ -94,7 +94,8 @@ impl Canned {
 /// last one again when they run out), and records every request. It stops when dropped.
 pub struct Loopback {
     addr: SocketAddr,
-    recorded: Arc<Mutex<Vec<Recorded>>>,
+    /// Every request so far; `None` for a server that keeps nothing (benchmarks).
+    recorded: Option<Arc<Mutex<Vec<Recorded>>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -112,15 +113,28 @@ impl Loopback {
     pub async fn serve(
         handler: impl Fn(&Recorded, usize) -> Canned + Send + Sync + 'static,
     ) -> Self {
+        Self::listen(handler, true).await
+    }
+
+    /// A server that answers every request with `answer` and keeps no record of them: for
+    /// benchmarks, whose many requests must not fill memory.
+    pub async fn answering(answer: Canned) -> Self {
+        Self::listen(move |_, _| answer.clone(), false).await
+    }
+
+    async fn listen(
+        handler: impl Fn(&Recorded, usize) -> Canned + Send + Sync + 'static,
+        record: bool,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
-        let recorded = Arc::new(Mutex::new(Vec::new()));
+        let recorded = record.then(|| Arc::new(Mutex::new(Vec::new())));
         let handler: Arc<Handler> = Arc::new(handler);
         let task = {
-            let recorded = Arc::clone(&recorded);
+            let recorded = recorded.clone();
             tokio::spawn(async move {
                 while let Ok((stream, _)) = listener.accept().await {
-                    let (recorded, handler) = (Arc::clone(&recorded), Arc::clone(&handler));
+                    let (recorded, handler) = (recorded.clone(), Arc::clone(&handler));
                     tokio::spawn(serve(stream, recorded, handler));
                 }
             })
@@ -137,9 +151,12 @@ impl Loopback {
         format!("http://{}", self.addr)
     }
 
-    /// Every request received so far, in order.
+    /// Every request received so far, in order (none for a server made by `answering`).
     pub fn requests(&self) -> Vec<Recorded> {
-        self.recorded.lock().expect("not poisoned").clone()
+        match &self.recorded {
+            Some(all) => all.lock().expect("not poisoned").clone(),
+            None => Vec::new(),
+        }
     }
 }
 
@@ -150,13 +167,24 @@ impl Drop for Loopback {
 }
 
 /// Serves one connection, request after request (clients keep connections alive).
-async fn serve(mut stream: TcpStream, recorded: Arc<Mutex<Vec<Recorded>>>, handler: Arc<Handler>) {
+async fn serve(
+    mut stream: TcpStream,
+    recorded: Option<Arc<Mutex<Vec<Recorded>>>>,
+    handler: Arc<Handler>,
+) {
     let mut buffer = Vec::new();
+    let mut unrecorded = 0;
     while let Some(request) = read_request(&mut stream, &mut buffer).await {
-        let index = {
-            let mut all = recorded.lock().expect("not poisoned");
-            all.push(request.clone());
-            all.len() - 1
+        let index = match &recorded {
+            Some(recorded) => {
+                let mut all = recorded.lock().expect("not poisoned");
+                all.push(request.clone());
+                all.len() - 1
+            }
+            None => {
+                unrecorded += 1;
+                unrecorded - 1
+            }
         };
         let response = &handler(&request, index);
         tokio::time::sleep(response.delay).await;

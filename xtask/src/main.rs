@@ -7,22 +7,11 @@
 //!   accept every example. One line per rule; see `check.rs`.
 //! - `cargo xtask ci`: everything `.ci/run` runs, locally.
 
-mod check;
-mod ci;
-mod codegen;
-mod diff;
-mod drift;
-mod files;
-mod model;
-mod preflight;
-mod rules;
-mod spec;
-mod wrap_send;
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use xtask::{check, ci, codegen, diff, drift, files, spec};
 
 /// The spec and the generated module, relative to the workspace root.
 const DEFAULT_SPEC: &str = "spec/openapi.yaml";

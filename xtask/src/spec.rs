@@ -56,6 +56,17 @@ pub fn read(path: &Path, shown: &str) -> Result<Raw, String> {
     })
 }
 
+/// A spec made in memory (benchmarks synthesize them): `value` as if read from a JSON file.
+pub fn from_json(value: &serde_json::Value, shown: &str) -> Result<Spec, String> {
+    let bytes = serde_json::to_vec(value).map_err(|e| format!("{shown}: {e}"))?;
+    parse(Raw {
+        shown: shown.to_string(),
+        bytes,
+        value: value.clone(),
+        json: true,
+    })
+}
+
 /// Reads the document's shape as OpenAPI 3.0, from the bytes so that errors have positions.
 pub fn parse(raw: Raw) -> Result<Spec, String> {
     let shown = raw.shown.clone();

@@ -1,0 +1,99 @@
+//! What a user would write instead of the SDK: one function and two serde structs for
+//! `POST /api/v1/participant-groups/`, on reqwest with the SDK's TLS. The benchmarks compare
+//! the SDK against it (speed, build time, dependency count); it is not for use.
+
+use serde::{Deserialize, Serialize};
+
+/// The request body, as the SDK's `CreateParticipantGroupRequest` encodes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewGroup {
+    /// The group's description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The group's name.
+    pub name: String,
+    /// The organisation to create it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<String>,
+    /// The participants to add.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub participant_ids: Vec<String>,
+    /// The workspace to create it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+
+/// The created group, with the fields the SDK's `ParticipantGroup` decodes.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Group {
+    /// The description.
+    pub description: Option<String>,
+    /// The feeder studies.
+    #[serde(default)]
+    pub feeder_studies: Vec<FeederStudy>,
+    /// The id.
+    pub id: String,
+    /// Whether it is deleted.
+    pub is_deleted: Option<bool>,
+    /// The name.
+    pub name: String,
+    /// The organisation.
+    pub organisation_id: Option<String>,
+    /// The number of participants.
+    pub participant_count: Option<i64>,
+    /// The project (deprecated).
+    pub project_id: Option<String>,
+    /// The workspace.
+    pub workspace_id: Option<String>,
+}
+
+/// A feeder study.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FeederStudy {
+    /// Its completion codes.
+    #[serde(default)]
+    pub feeder_completion_codes: Vec<CompletionCode>,
+    /// The id.
+    pub id: String,
+    /// The internal name.
+    pub internal_name: Option<String>,
+    /// The name.
+    pub name: Option<String>,
+    /// The status.
+    pub status: Option<String>,
+}
+
+/// A completion code.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CompletionCode {
+    /// What it does.
+    pub action: Option<String>,
+    /// The code.
+    pub code: String,
+    /// Its type.
+    pub code_type: Option<String>,
+}
+
+/// Creates a group: the same request the SDK sends, and the same decoding of the answer.
+pub async fn create_group(
+    http: &reqwest::Client,
+    base_url: &str,
+    token: &str,
+    body: &NewGroup,
+) -> Result<Group, String> {
+    let response = http
+        .post(format!("{base_url}/api/v1/participant-groups/"))
+        .header(reqwest::header::AUTHORIZATION, format!("Token {token}"))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header(reqwest::header::USER_AGENT, "handwritten/0")
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+    if status.as_u16() != 201 {
+        return Err(format!("{status}"));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+}

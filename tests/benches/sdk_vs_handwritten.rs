@@ -1,0 +1,143 @@
+//! The SDK against a hand-written reqwest + serde client of the same operation
+//! (`bench/handwritten`), side by side: the end-to-end create call on loopback with keep-alive,
+//! and encoding the documented request and decoding the documented response. Prints
+//! SDK / hand-written for each (the goal is at most 1.05). See BENCHMARKS.md.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::Criterion;
+use handwritten_client::{Group, NewGroup, create_group};
+use prolific_sdk::Client;
+use prolific_sdk::types::{CreateParticipantGroupRequest, ParticipantGroup};
+use prolific_sdk_tests::{Canned, Loopback, example};
+
+const REQUEST: &str =
+    "/paths/~1api~1v1~1participant-groups~1/post/requestBody/content/application~1json";
+const CREATED: &str =
+    "/paths/~1api~1v1~1participant-groups~1/post/responses/201/content/application~1json";
+const TOKEN: &str = "bench-token";
+
+/// Both sides send the same request with the same settings.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn output_directory() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/criterion")
+}
+
+fn main() {
+    let mut criterion = Criterion::default()
+        .output_directory(&output_directory())
+        .configure_from_args();
+
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let server = runtime.block_on(Loopback::answering(Canned::json(201, &example(CREATED))));
+    let sdk = Client::builder()
+        .token(TOKEN)
+        .base_url(server.url())
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(TIMEOUT)
+        .build()
+        .expect("the SDK client builds");
+    let http = reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(TIMEOUT)
+        .build()
+        .expect("the reqwest client builds");
+    let request_json = example(REQUEST);
+    let sdk_body: CreateParticipantGroupRequest =
+        serde_json::from_value(request_json.clone()).expect("a valid request");
+    let hand_body = NewGroup {
+        description: sdk_body.description.clone(),
+        name: sdk_body.name.clone(),
+        organisation_id: sdk_body.organisation_id.clone(),
+        participant_ids: sdk_body.participant_ids.clone(),
+        workspace_id: sdk_body.workspace_id.clone(),
+    };
+    // Both sides must send the same bytes for the comparison to mean anything.
+    assert_eq!(
+        serde_json::to_vec(&sdk_body).unwrap(),
+        serde_json::to_vec(&hand_body).unwrap()
+    );
+    let url = server.url();
+
+    let mut group = criterion.benchmark_group("create");
+    group.bench_function("sdk", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(sdk.create_participant_group().body(sdk_body.clone()).send())
+                .expect("201")
+        })
+    });
+    group.bench_function("handwritten", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(create_group(&http, &url, TOKEN, &hand_body))
+                .expect("201")
+        })
+    });
+    group.finish();
+
+    let mut group = criterion.benchmark_group("encode_request");
+    group.bench_function("sdk", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&sdk_body)).unwrap())
+    });
+    group.bench_function("handwritten", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&hand_body)).unwrap())
+    });
+    group.finish();
+
+    let response = serde_json::to_vec(&example(CREATED)).unwrap();
+    let mut group = criterion.benchmark_group("decode_response");
+    group.bench_function("sdk", |b| {
+        b.iter(|| serde_json::from_slice::<ParticipantGroup>(black_box(&response)).unwrap())
+    });
+    group.bench_function("handwritten", |b| {
+        b.iter(|| serde_json::from_slice::<Group>(black_box(&response)).unwrap())
+    });
+    group.finish();
+
+    criterion.final_summary();
+    drop(server);
+    print_ratios(&["create", "encode_request", "decode_response"]);
+}
+
+/// Reads criterion's median estimates and prints SDK / hand-written per group.
+fn print_ratios(groups: &[&str]) {
+    let median = |group: &str, side: &str| -> Option<f64> {
+        let path = output_directory()
+            .join(group)
+            .join(side)
+            .join("new/estimates.json");
+        let text = std::fs::read_to_string(path).ok()?;
+        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+        json.pointer("/median/point_estimate")?.as_f64()
+    };
+    println!(
+        "\n{:<16} {:>14} {:>14} {:>8}",
+        "benchmark", "sdk", "handwritten", "ratio"
+    );
+    for group in groups {
+        match (median(group, "sdk"), median(group, "handwritten")) {
+            (Some(sdk), Some(hand)) => println!(
+                "{group:<16} {:>14} {:>14} {:>8.3}",
+                format_ns(sdk),
+                format_ns(hand),
+                sdk / hand
+            ),
+            _ => println!("{group:<16} (not measured in this run)"),
+        }
+    }
+}
+
+fn format_ns(ns: f64) -> String {
+    if ns >= 1_000_000.0 {
+        format!("{:.2} ms", ns / 1_000_000.0)
+    } else if ns >= 1_000.0 {
+        format!("{:.2} µs", ns / 1_000.0)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
