@@ -54,79 +54,65 @@ pub fn allow_list(text: &str, shown: &str) -> Result<Vec<Allowed>, String> {
         .collect()
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Every difference between the fragment's operations and upstream's.
 pub fn compare(fragment: &Value, upstream: &Value) -> (Vec<Difference>, usize) {
     let mut found = Vec::new();
     let mut matched = 0;
-    for (path, item) in fragment
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for method in METHODS {
-            let Some(ours) = item.get(method) else {
-                continue;
-            };
-            let id = ours
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or(path)
-                .to_string();
-            let theirs = upstream
-                .get("paths")
-                .and_then(|p| p.get(path))
-                .and_then(|i| i.get(method));
-            let Some(theirs) = theirs else {
-                found.push(Difference {
-                    place: id,
-                    kind: "operation".into(),
-                    detail: format!(
-                        "{} {path} is not in the upstream document",
-                        method.to_uppercase()
-                    ),
-                });
-                continue;
-            };
-            matched += 1;
-            let sides = Sides { fragment, upstream };
-            sides.bodies(
-                &format!("{id} request"),
-                ours.get("requestBody"),
-                theirs.get("requestBody"),
-                &mut found,
+    for (path, method, ours) in crate::model::operations_of(fragment) {
+        let id = ours
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or(path)
+            .to_string();
+        let theirs = upstream
+            .get("paths")
+            .and_then(|p| p.get(path))
+            .and_then(|i| i.get(method));
+        let Some(theirs) = theirs else {
+            found.push(Difference {
+                place: id,
+                kind: "operation".into(),
+                detail: format!(
+                    "{} {path} is not in the upstream document",
+                    method.to_uppercase()
+                ),
+            });
+            continue;
+        };
+        matched += 1;
+        let sides = Sides { fragment, upstream };
+        sides.bodies(
+            &format!("{id} request"),
+            ours.get("requestBody"),
+            theirs.get("requestBody"),
+            &mut found,
+        );
+        let statuses: BTreeSet<&String> = [ours, theirs]
+            .iter()
+            .filter_map(|op| op.get("responses").and_then(Value::as_object))
+            .flat_map(|r| r.keys())
+            .collect();
+        for status in statuses {
+            let (a, b) = (
+                ours.pointer(&format!("/responses/{status}")),
+                theirs.pointer(&format!("/responses/{status}")),
             );
-            let statuses: BTreeSet<&String> = [ours, theirs]
-                .iter()
-                .filter_map(|op| op.get("responses").and_then(Value::as_object))
-                .flat_map(|r| r.keys())
-                .collect();
-            for status in statuses {
-                let (a, b) = (
-                    ours.pointer(&format!("/responses/{status}")),
-                    theirs.pointer(&format!("/responses/{status}")),
-                );
-                let place = format!("{id} response {status}");
-                match (a, b) {
-                    (Some(_), None) => found.push(Difference {
-                        place,
-                        kind: "response".into(),
-                        detail: "declared in the fragment only".into(),
-                    }),
-                    (None, Some(_)) => found.push(Difference {
-                        place,
-                        kind: "response".into(),
-                        detail: "declared upstream only".into(),
-                    }),
-                    _ => sides.bodies(&place, a, b, &mut found),
-                }
+            let place = format!("{id} response {status}");
+            match (a, b) {
+                (Some(_), None) => found.push(Difference {
+                    place,
+                    kind: "response".into(),
+                    detail: "declared in the fragment only".into(),
+                }),
+                (None, Some(_)) => found.push(Difference {
+                    place,
+                    kind: "response".into(),
+                    detail: "declared upstream only".into(),
+                }),
+                _ => sides.bodies(&place, a, b, &mut found),
             }
-            sides.parameters(&id, ours, theirs, &mut found);
         }
+        sides.parameters(&id, ours, theirs, &mut found);
     }
     found.sort();
     (found, matched)

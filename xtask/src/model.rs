@@ -67,9 +67,26 @@ pub struct Model {
     pub directions: BTreeMap<String, BTreeSet<Direction>>,
 }
 
+/// The methods an OpenAPI path item can hold.
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
+
+/// Every operation of a document: (path, method in lower case, the operation object).
+pub fn operations_of(spec: &Value) -> Vec<(&str, &'static str, &Value)> {
+    let paths = spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten();
+    paths
+        .flat_map(|(path, item)| {
+            METHODS
+                .iter()
+                .filter_map(move |method| item.get(*method).map(|op| (path.as_str(), *method, op)))
+        })
+        .collect()
+}
 
 impl Model {
     /// Reads the model out of a spec document.

@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use crate::model::operations_of;
+
 /// A rule's outcome: what it looked at, and each violation (place, what to do).
 pub struct Outcome {
     /// The rule's name, as reported.
@@ -14,24 +16,12 @@ pub struct Outcome {
     pub violations: Vec<(String, String)>,
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Every operation: (JSON pointer, the operation object).
 fn operations(spec: &Value) -> Vec<(String, &Value)> {
-    let Some(Value::Object(paths)) = spec.get("paths") else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    for (path, item) in paths {
-        for method in METHODS {
-            if let Some(operation) = item.get(method) {
-                found.push((format!("/paths/{}/{method}", escape(path)), operation));
-            }
-        }
-    }
-    found
+    operations_of(spec)
+        .into_iter()
+        .map(|(path, method, op)| (format!("/paths/{}/{method}", escape(path)), op))
+        .collect()
 }
 
 /// Runs every rule on the document.

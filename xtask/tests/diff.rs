@@ -105,18 +105,7 @@ fn json_and_markdown_carry_the_same_verdict() {
 fn generate_prints_the_summary_when_its_output_changed() {
     let spec = read(&root().join("spec/openapi.yaml"));
     let repo = repository(&spec, &spec);
-    let generate = || {
-        xtask(
-            &[
-                "generate",
-                "--spec",
-                "openapi.yaml",
-                "--out",
-                "generated.rs",
-            ],
-            repo.path(),
-        )
-    };
+    let generate = || common::generate_in(repo.path());
     assert!(generate().status.success());
     let anchor = "        project_id:\n";
     std::fs::write(
