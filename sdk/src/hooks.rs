@@ -48,8 +48,11 @@ impl ClientHooks<Config> for Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            // A JSON body is in memory, so the copy always exists; without one, no retry.
-            let next = request.try_clone();
+            // Kept only while a retry is possible. A JSON body is in memory, so the copy always
+            // exists; a streamed body cannot be copied, and is never sent twice.
+            let next = (attempt <= policy.max_retries)
+                .then(|| request.try_clone())
+                .flatten();
             let started = Instant::now();
             let outcome = self.client().execute(request).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
