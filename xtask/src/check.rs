@@ -9,7 +9,7 @@
 //!    the SDK's generated types decode it and encode it back unchanged (run by the tests
 //!    crate's `spec-examples` binary: the xtask cannot link the SDK it generates).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -201,7 +201,7 @@ fn example_findings(spec_path: &Path) -> Result<Vec<(String, String, Option<Stri
             cargo
                 .args(["run", "--quiet", "--package", "prolific-sdk-tests", "--bin"])
                 .args(["spec-examples", "--"])
-                .current_dir(workspace_root());
+                .current_dir(crate::workspace_root());
             cargo
         }
     };
@@ -234,13 +234,6 @@ fn example_findings(spec_path: &Path) -> Result<Vec<(String, String, Option<Stri
         ));
     }
     Ok(findings)
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
 }
 
 fn text_report(inputs: &Inputs, lines: &[Line], diff: Option<&str>, ok: bool) -> String {

@@ -12,3 +12,12 @@ pub mod preflight;
 pub mod rules;
 pub mod spec;
 pub mod wrap_send;
+
+/// The workspace root: `xtask/` sits directly in it.
+pub fn workspace_root() -> std::path::PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default()
+}

@@ -6,12 +6,14 @@
 //!   fragment's rules, the generated file is what the spec generates, and the generated types
 //!   accept every example. One line per rule; see `check.rs`.
 //! - `cargo xtask ci`: everything `.ci/run` runs, locally.
+//! - `cargo xtask diff`: what the spec's changes since a git revision do to SDK users.
+//! - `cargo xtask drift UPSTREAM`: where the fragment differs from Prolific's own document.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use xtask::{check, ci, codegen, diff, drift, files, spec};
+use xtask::{check, ci, codegen, diff, drift, files, spec, workspace_root};
 
 /// The spec and the generated module, relative to the workspace root.
 const DEFAULT_SPEC: &str = "spec/openapi.yaml";
@@ -132,14 +134,6 @@ fn target(given: Option<&Path>, default: &str) -> Target {
             shown: default.to_string(),
         },
     }
-}
-
-fn workspace_root() -> PathBuf {
-    // xtask/ sits directly in the workspace root.
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
 }
 
 fn main() -> ExitCode {
