@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use serde_json::{Value, json};
 
 use crate::rules::{self, place};
+use crate::spec::{one_line, shorten};
 use crate::{codegen, files, preflight, spec};
 
 /// The official OpenAPI 3.0 JSON Schema, 2021-09-28 (Apache-2.0, see xtask/oas/README.md).
@@ -307,15 +308,4 @@ fn distinct_rules(lines: &[Line]) -> usize {
     rules.sort();
     rules.dedup();
     rules.len()
-}
-
-fn one_line(text: &str) -> String {
-    spec::one_line(text)
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_string(),
-    }
 }

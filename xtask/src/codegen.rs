@@ -137,13 +137,6 @@ fn without_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     result.map_err(|_| {
         let text = message.lock().map(|m| m.clone()).unwrap_or_default();
         // Panic messages can quote whole schemas; keep the line readable.
-        truncate(&text, 120)
+        spec::shorten(&text, 120)
     })
-}
-
-fn truncate(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_string(),
-    }
 }

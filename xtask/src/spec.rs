@@ -156,6 +156,14 @@ fn without_first_position(message: &str) -> String {
     format!("{}{}", &message[..start], &rest[end..])
 }
 
+/// Keeps at most `max` characters of `text`, marking a cut with "...".
+pub fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// Collapses a message to one line.
 pub fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
