@@ -1,51 +1,58 @@
-//! One call, from a generated builder's `send()` to the SDK's result.
-//!
-//! Every builder's public `send()` is `run(self.send_generated())` (xtask/src/wrap_send.rs).
-//! progenitor's error loses the status of a response whose body does not decode, so `run`
-//! keeps the status of the last response in a task-local slot, which the `post` hook fills
-//! (sdk/src/hooks.rs), and builds the SDK's [`Error`] from progenitor's error and that status.
+//! What happens to a response: every builder's `send()` (generated, see
+//! xtask/src/rewrite/send.rs) matches on the status and calls [`decode`] for a declared success
+//! and [`failure`] for anything else. Both read the body through [`read_body`], under the
+//! client's cap, and every error they return carries the response's real status.
 
-use std::cell::Cell;
-use std::future::Future;
+use std::convert::Infallible;
 
 use progenitor_client::{Error as GeneratedError, ResponseValue};
-use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
 
-use crate::error::{
-    ApiError, DecodeError, EXCERPT_BYTES, Error, ErrorBody, TransportError, excerpt,
-};
-use crate::types::ErrorResponse;
+use crate::Client;
+use crate::error::{ApiError, DecodeError, Error, ErrorBody, TransportError, excerpt};
 
-tokio::task_local! {
-    /// The status of the last response the current call received.
-    static LAST_STATUS: Cell<Option<StatusCode>>;
-}
-
-/// Records a response's status for the call in progress (a no-op outside `run`).
-pub(crate) fn record_status(status: StatusCode) {
-    let _ = LAST_STATUS.try_with(|slot| slot.set(Some(status)));
-}
-
-/// Runs a generated `send_generated()` future and turns its result into the SDK's.
-pub(crate) async fn run<T, E: GeneratedErrorBody>(
-    send: impl Future<Output = Result<ResponseValue<T>, GeneratedError<E>>>,
+/// A declared success: the body decoded as the operation's type.
+pub(crate) async fn decode<T: DeserializeOwned>(
+    client: &Client,
+    response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error> {
-    let (result, status) = LAST_STATUS
-        .scope(Cell::new(None), async {
-            let result = send.await;
-            (result, LAST_STATUS.with(Cell::get))
-        })
-        .await;
-    match result {
-        Ok(value) => Ok(value),
-        Err(error) => Err(convert(error, status).await),
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = read_body(client, response).await?;
+    match serde_json::from_slice(&bytes) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(reason) => Err(Error::Decode(DecodeError {
+            status,
+            reason: format!("the body does not match the spec ({reason})"),
+            excerpt: excerpt(&bytes),
+        })),
     }
 }
 
-async fn convert<E: GeneratedErrorBody>(
-    error: GeneratedError<E>,
-    last_status: Option<StatusCode>,
-) -> Error {
+/// An error status (declared or not), or a status the spec does not declare: an API error
+/// whatever its body for a 4xx or 5xx, and a decode error for any other status.
+pub(crate) async fn failure(client: &Client, response: reqwest::Response) -> Error {
+    let status = response.status();
+    let bytes = match read_body(client, response).await {
+        Ok(bytes) => bytes,
+        Err(error) => return error,
+    };
+    if status.is_client_error() || status.is_server_error() {
+        Error::Api(ApiError {
+            status,
+            body: ErrorBody::parse(&bytes),
+        })
+    } else {
+        Error::Decode(DecodeError {
+            status,
+            reason: "a status the spec does not declare for this operation".to_string(),
+            excerpt: excerpt(&bytes),
+        })
+    }
+}
+
+/// progenitor's error from the part of `send()` that ends where the response arrives: a
+/// request that could not be built, a hook's refusal, or no response at all.
+pub(crate) fn before_response(error: GeneratedError<Infallible>) -> Error {
     match error {
         GeneratedError::InvalidRequest(message) | GeneratedError::Custom(message) => {
             Error::Validation(message)
@@ -53,75 +60,59 @@ async fn convert<E: GeneratedErrorBody>(
         GeneratedError::CommunicationError(source)
         | GeneratedError::ResponseBodyError(source)
         | GeneratedError::InvalidUpgrade(source) => Error::Transport(TransportError { source }),
-        GeneratedError::ErrorResponse(value) => Error::Api(ApiError {
-            status: value.status(),
-            body: value.into_inner().into_error_body(),
-        }),
-        GeneratedError::InvalidResponsePayload(bytes, reason) => {
-            // The post hook records every response's status before progenitor decodes it, so
-            // the status is always there; 502 (an unreadable answer) only keeps this total.
-            let status = last_status.unwrap_or(StatusCode::BAD_GATEWAY);
-            from_body(
-                status,
-                &bytes,
-                &format!("the body does not match the spec ({reason})"),
-            )
-        }
-        GeneratedError::UnexpectedResponse(response) => {
-            let status = response.status();
-            let bytes = read_bounded(response).await;
-            from_body(
-                status,
-                &bytes,
-                "a status the spec does not declare for this operation",
-            )
-        }
+        // No error body is decoded before the response: its type is `Infallible`.
+        #[allow(unreachable_code)]
+        GeneratedError::ErrorResponse(value) => match value.into_inner() {},
+        // That part reads no response, so progenitor decodes none; were that to change, the
+        // error still says what happened, without inventing a status.
+        other @ (GeneratedError::InvalidResponsePayload(..)
+        | GeneratedError::UnexpectedResponse(_)) => Error::Validation(format!(
+            "the generated client read a response before the SDK did ({other}); this is a bug \
+             in prolific-sdk, please report it"
+        )),
     }
 }
 
-/// An error status is an API error whatever its body; any other status is a decode error.
-fn from_body(status: StatusCode, bytes: &[u8], reason: &str) -> Error {
-    if status.is_client_error() || status.is_server_error() {
-        Error::Api(ApiError {
-            status,
-            body: ErrorBody::parse(bytes),
-        })
-    } else {
+/// The one reader of response bodies: the whole body, or an error once it grows past the
+/// client's cap (`ClientBuilder::max_response_bytes`). Memory stays within the cap: a
+/// `Content-Length` above it is refused before reading, and reading stops at the cap.
+async fn read_body(client: &Client, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
+    let cap = client.inner.max_response_bytes;
+    let status = response.status();
+    let too_large = || {
         Error::Decode(DecodeError {
             status,
-            reason: reason.to_string(),
-            excerpt: excerpt(bytes),
+            reason: format!(
+                "the body is larger than the client's cap of {cap} bytes; raise it with \
+                 ClientBuilder::max_response_bytes"
+            ),
+            excerpt: String::new(),
         })
+    };
+    let announced = response.content_length().unwrap_or(0);
+    if announced > cap as u64 {
+        return Err(too_large());
     }
-}
-
-/// Reads at most [`EXCERPT_BYTES`] of a body: a hostile server cannot make an error hold more.
-async fn read_bounded(mut response: reqwest::Response) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    while bytes.len() < EXCERPT_BYTES {
+    let mut bytes = Vec::with_capacity(announced as usize);
+    loop {
         match response.chunk().await {
+            Ok(Some(chunk)) if bytes.len() + chunk.len() > cap => return Err(too_large()),
             Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-            Ok(None) | Err(_) => break,
+            Ok(None) => return Ok(bytes),
+            Err(source) => return Err(Error::Transport(TransportError { source })),
         }
     }
-    bytes
 }
 
-/// The typed error bodies the spec declares, as the SDK's [`ErrorBody`].
-pub(crate) trait GeneratedErrorBody {
-    /// Converts the decoded body.
-    fn into_error_body(self) -> ErrorBody;
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl GeneratedErrorBody for ErrorResponse {
-    fn into_error_body(self) -> ErrorBody {
-        ErrorBody::Prolific(Box::new(self.error))
-    }
-}
-
-/// An error status declared without a body.
-impl GeneratedErrorBody for () {
-    fn into_error_body(self) -> ErrorBody {
-        ErrorBody::Raw(String::new())
+    #[test]
+    fn refusals_before_a_response_are_validation_errors() {
+        let refused = before_response(GeneratedError::Custom("no name".to_string()));
+        assert!(matches!(refused, Error::Validation(m) if m == "no name"));
+        let invalid = before_response(GeneratedError::InvalidRequest("id was not set".into()));
+        assert!(matches!(invalid, Error::Validation(m) if m == "id was not set"));
     }
 }

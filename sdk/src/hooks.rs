@@ -1,5 +1,5 @@
-//! What the SDK does to every request the generated client sends: validate, authenticate,
-//! identify, retry, trace, and note the response's status for the error.
+//! What the SDK does to every request the generated client sends: check, authenticate,
+//! identify, retry, trace. Responses are read by `call.rs`, not here.
 //!
 //! The generator is set to `HooksMode::Expected` (xtask/src/codegen.rs), so this
 //! implementation is required: without it the crate does not compile.
@@ -11,7 +11,7 @@ use reqwest::header::{AUTHORIZATION, USER_AGENT};
 
 use crate::client::Config;
 use crate::generated::Client;
-use crate::{call, validate};
+use crate::operation;
 
 /// progenitor adds `api-version: <info.version>` to every request. Prolific documents no
 /// such header, so it is not sent: the SDK sends only what Prolific's docs describe.
@@ -23,8 +23,7 @@ impl ClientHooks<Config> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        let body = request.body().and_then(reqwest::Body::as_bytes);
-        validate::before_sending(info.operation_id, body).map_err(Error::Custom)?;
+        operation::check(info.operation_id, request).map_err(Error::Custom)?;
 
         let config = self.inner();
         let headers = request.headers_mut();
@@ -42,6 +41,7 @@ impl ClientHooks<Config> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let policy = &self.inner().retry;
+        let may_repeat = operation::find(info.operation_id).is_some_and(|op| op.may_repeat);
         let method = request.method().clone();
         let path = request.url().path().to_string();
         let mut waited = Duration::ZERO;
@@ -66,7 +66,7 @@ impl ClientHooks<Config> for Client {
                     error = failure_kind(error), elapsed_ms, "prolific request failed"
                 ),
             }
-            let delay = policy.delay(&method, &outcome, attempt, waited);
+            let delay = policy.delay(may_repeat, &outcome, attempt, waited);
             match (delay, next) {
                 (Some(delay), Some(next)) => {
                     tracing::info!(
@@ -80,17 +80,6 @@ impl ClientHooks<Config> for Client {
                 _ => return outcome,
             }
         }
-    }
-
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        _info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        if let Ok(response) = result {
-            call::record_status(response.status());
-        }
-        Ok(())
     }
 }
 

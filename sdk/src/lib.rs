@@ -12,7 +12,7 @@
 //!     .body(
 //!         CreateParticipantGroupRequest::builder()
 //!             .name("Group 1")
-//!             .workspace_id(Some("5e9b9c9b0f9c9a0001b1ca2f".to_string())),
+//!             .workspace_id("5e9b9c9b0f9c9a0001b1ca2f"),
 //!     )
 //!     .send()
 //!     .await?
@@ -45,17 +45,17 @@
 #![forbid(unsafe_code)]
 
 // Written by `cargo xtask generate` only; formatted by prettyplease, not rustfmt, and
-// documented as far as the spec's descriptions go.
+// documented as far as the spec's descriptions go (progenitor's builder methods have none).
 #[rustfmt::skip]
-// The generated `prelude` names the generated client, which users reach through ours; the
-// builders' docs link to that client's methods, which rustdoc shows on `Client` (via Deref).
-#[allow(missing_docs, unused_imports, rustdoc::private_intra_doc_links)]
+#[allow(missing_docs, unused_imports)]
 mod generated;
 
 mod call;
 mod client;
 mod error;
 mod hooks;
+mod operation;
+pub mod optional;
 mod retry;
 mod token;
 mod validate;
@@ -63,7 +63,17 @@ mod validate;
 /// This crate's version, as sent in the `User-Agent` header: `prolific-sdk-rust/<VERSION>`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_VARIABLE, URL_VARIABLE};
+pub use client::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, TOKEN_VARIABLE, URL_VARIABLE,
+};
 pub use error::{ApiError, DecodeError, Error, ErrorBody, TransportError};
-pub use generated::{ResponseValue, builder, types};
+pub use generated::{Client, ResponseValue, builder, types};
+pub use optional::IntoOptional;
 pub use token::Token;
+
+/// The HTTP client the SDK sends through, re-exported so that a custom client
+/// ([`ClientBuilder::http_client`]) and the types in the SDK's API ([`StatusCode`],
+/// [`header::HeaderMap`](reqwest::header::HeaderMap) in [`ResponseValue`]) come from the same
+/// version of `reqwest` as the SDK's.
+pub use reqwest;
+pub use reqwest::StatusCode;

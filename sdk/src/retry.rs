@@ -2,12 +2,18 @@
 //!
 //! A retry must never duplicate work: creating a participant group is not idempotent, and
 //! Prolific has no idempotency keys. So a request is sent again only when the server certainly
-//! did not act on it (a 429, or a connection that was never made), and, for idempotent methods
-//! only, also when acting on it twice is harmless (502, 503, 504, a timeout).
+//! did not act on it (a 429, or a connection that was never made), and, for operations that
+//! may be repeated only, also when it may have acted on it (500, 502, 503, 504, a timeout).
+//!
+//! Which operations may be repeated is stated once, in the spec: `x-idempotent` on each
+//! operation, read through the generated table (`operation.rs`). The rule the spec follows:
+//! an operation may be repeated when sending it twice leaves the same state as sending it once:
+//! reads, deletes, an update (it sets the same values again), adding members (members already
+//! present are ignored) and removing them (non-members are ignored); creating a group may not.
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::{Method, StatusCode, header::RETRY_AFTER};
+use reqwest::{StatusCode, header::RETRY_AFTER};
 
 /// The retry settings of a client.
 #[derive(Debug, Clone)]
@@ -35,16 +41,16 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// How long to wait before retry number `retry` (1 for the first) after `outcome`, or
-    /// `None` when the request must not be sent again. `waited` is the time already spent
-    /// waiting on this call.
+    /// `None` when the request must not be sent again. `may_repeat` says whether the operation
+    /// may be sent twice; `waited` is the time already spent waiting on this call.
     pub fn delay(
         &self,
-        method: &Method,
+        may_repeat: bool,
         outcome: &reqwest::Result<reqwest::Response>,
         retry: u32,
         waited: Duration,
     ) -> Option<Duration> {
-        if retry > self.max_retries || !is_transient(method, outcome) {
+        if retry > self.max_retries || !is_transient(may_repeat, outcome) {
             return None;
         }
         let server_asked = outcome
@@ -71,33 +77,28 @@ impl RetryPolicy {
     }
 }
 
-/// Whether the outcome is worth another attempt for this method.
-fn is_transient(method: &Method, outcome: &reqwest::Result<reqwest::Response>) -> bool {
+/// Whether the outcome is worth another attempt, for an operation that may or may not be
+/// repeated.
+fn is_transient(may_repeat: bool, outcome: &reqwest::Result<reqwest::Response>) -> bool {
     match outcome {
         // Rate limited: the request was refused, not processed.
         Ok(response) if response.status() == StatusCode::TOO_MANY_REQUESTS => true,
+        // The server may have acted on it: only when repeating it is harmless.
         Ok(response) => {
-            is_idempotent(method)
+            may_repeat
                 && matches!(
                     response.status(),
-                    StatusCode::BAD_GATEWAY
+                    StatusCode::INTERNAL_SERVER_ERROR
+                        | StatusCode::BAD_GATEWAY
                         | StatusCode::SERVICE_UNAVAILABLE
                         | StatusCode::GATEWAY_TIMEOUT
                 )
         }
         // No connection was made, so nothing was sent.
         Err(error) if error.is_connect() => true,
-        // The request may have reached the server: only safe when repeating it is harmless.
-        Err(error) => is_idempotent(method) && error.is_timeout(),
+        // The request may have reached the server: only when repeating it is harmless.
+        Err(error) => may_repeat && error.is_timeout(),
     }
-}
-
-/// RFC 9110's idempotent methods.
-fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
-    )
 }
 
 /// `Retry-After` as seconds or as an HTTP date, relative to `now`.
@@ -156,13 +157,5 @@ mod tests {
             assert!(policy.backoff(3) <= Duration::from_millis(300));
             assert!(policy.backoff(40) <= Duration::from_millis(300));
         }
-    }
-
-    #[test]
-    fn only_idempotent_methods_retry_what_may_have_been_processed() {
-        assert!(is_idempotent(&Method::GET));
-        assert!(is_idempotent(&Method::DELETE));
-        assert!(!is_idempotent(&Method::POST));
-        assert!(!is_idempotent(&Method::PATCH));
     }
 }

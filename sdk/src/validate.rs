@@ -1,84 +1,99 @@
-//! Rules of the API that the spec states only in prose, checked before anything is sent.
+//! The rules the docs state only in prose, checked before anything is sent.
 //!
 //! The generated types enforce the spec's shapes (required fields, types); these are the rules
-//! the docs add on top. Each operation with such rules has a function here, looked up by the
-//! operation's id as progenitor passes it to the hooks.
+//! the docs add on top. The spec lists them under each operation's `x-prose-rules`, and the
+//! generated trait `ProseRules` has one method per such operation, documented with them: a rule
+//! missing here, misspelt, or left behind by a renamed operation does not compile.
 
+use crate::generated::operations::ProseRules;
+use crate::operation::Sent;
 use crate::types::CreateParticipantGroupRequest;
 
-/// Checks the JSON body of the operation `operation_id`; `Err` says what to fix.
-pub(crate) fn before_sending(operation_id: &str, body: Option<&[u8]>) -> Result<(), String> {
-    match operation_id {
-        "create_participant_group" => create_participant_group(&decode(body)?),
-        _ => Ok(()),
+/// The SDK's implementation of the prose rules.
+pub(crate) struct Rules;
+
+impl ProseRules for Rules {
+    fn get_participant_groups(request: &Sent<'_>) -> Result<(), String> {
+        let given = |name| request.query(name).is_some_and(|v| !v.trim().is_empty());
+        if given("workspace_id") || given("project_id") {
+            Ok(())
+        } else {
+            Err(
+                "neither `workspace_id` nor `project_id` is set; Prolific lists the groups of \
+                 one workspace, so set `workspace_id`"
+                    .to_string(),
+            )
+        }
+    }
+
+    fn create_participant_group(
+        _request: &Sent<'_>,
+        body: &CreateParticipantGroupRequest,
+    ) -> Result<(), String> {
+        if body.name.trim().is_empty() {
+            return Err("`name` is empty; give the participant group a name".to_string());
+        }
+        // "Either a workspace or organisation ID must be specified": a group belongs to one.
+        match (given(&body.workspace_id), given(&body.organisation_id)) {
+            (true, false) | (false, true) => Ok(()),
+            (false, false) => Err(
+                "neither `workspace_id` nor `organisation_id` is set; a participant group \
+                 belongs to a workspace or an organisation, so set one of them"
+                    .to_string(),
+            ),
+            (true, true) => Err(
+                "both `workspace_id` and `organisation_id` are set; a participant group belongs \
+                 to a workspace or an organisation, so set only one"
+                    .to_string(),
+            ),
+        }
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(body: Option<&[u8]>) -> Result<T, String> {
-    let bytes = body.ok_or("the request has no body")?;
-    serde_json::from_slice(bytes).map_err(|e| format!("the request body is invalid: {e}"))
-}
-
-fn create_participant_group(request: &CreateParticipantGroupRequest) -> Result<(), String> {
-    if request.name.trim().is_empty() {
-        return Err("`name` is empty; give the participant group a name".to_string());
-    }
-    // "Either a workspace or organisation ID must be specified": a group belongs to one.
-    let given = |id: &Option<String>| id.as_deref().is_some_and(|id| !id.trim().is_empty());
-    match (
-        given(&request.workspace_id),
-        given(&request.organisation_id),
-    ) {
-        (true, false) | (false, true) => Ok(()),
-        (false, false) => Err(
-            "neither `workspace_id` nor `organisation_id` is set; a participant group belongs \
-             to a workspace or an organisation, so set one of them"
-                .to_string(),
-        ),
-        (true, true) => Err(
-            "both `workspace_id` and `organisation_id` are set; a participant group belongs to \
-             a workspace or an organisation, so set only one"
-                .to_string(),
-        ),
-    }
+/// An id that is set and not blank.
+fn given(id: &Option<String>) -> bool {
+    id.as_deref().is_some_and(|id| !id.trim().is_empty())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::before_sending;
+    use super::*;
 
-    fn check(body: &str) -> Result<(), String> {
-        before_sending("create_participant_group", Some(body.as_bytes()))
+    fn create(body: &str) -> Result<(), String> {
+        let request = reqwest::Client::new()
+            .post("https://api.prolific.com/api/v1/participant-groups/")
+            .body(body.to_string())
+            .build()
+            .unwrap();
+        let sent = Sent::new(&request);
+        Rules::create_participant_group(&sent, &sent.body()?)
+    }
+
+    fn list(query: &str) -> Result<(), String> {
+        let url = format!("https://api.prolific.com/api/v1/participant-groups/?{query}");
+        let request = reqwest::Client::new().get(url).build().unwrap();
+        Rules::get_participant_groups(&Sent::new(&request))
     }
 
     #[test]
     fn a_group_needs_a_name_and_exactly_one_owner() {
-        assert_eq!(check(r#"{"name": "G", "workspace_id": "w"}"#), Ok(()));
-        assert_eq!(check(r#"{"name": "G", "organisation_id": "o"}"#), Ok(()));
+        assert_eq!(create(r#"{"name": "G", "workspace_id": "w"}"#), Ok(()));
+        assert_eq!(create(r#"{"name": "G", "organisation_id": "o"}"#), Ok(()));
+        let refused = |body| create(body).unwrap_err();
+        assert!(refused(r#"{"name": " ", "workspace_id": "w"}"#).contains("`name` is empty"));
+        assert!(refused(r#"{"name": "G"}"#).starts_with("neither"));
+        assert!(refused(r#"{"name": "G", "workspace_id": ""}"#).starts_with("neither"));
         assert!(
-            check(r#"{"name": " ", "workspace_id": "w"}"#)
-                .unwrap_err()
-                .contains("`name` is empty")
-        );
-        assert!(
-            check(r#"{"name": "G"}"#)
-                .unwrap_err()
-                .starts_with("neither")
-        );
-        assert!(
-            check(r#"{"name": "G", "workspace_id": ""}"#)
-                .unwrap_err()
-                .starts_with("neither")
-        );
-        assert!(
-            check(r#"{"name": "G", "workspace_id": "w", "organisation_id": "o"}"#)
-                .unwrap_err()
+            refused(r#"{"name": "G", "workspace_id": "w", "organisation_id": "o"}"#)
                 .starts_with("both")
         );
     }
 
     #[test]
-    fn other_operations_pass_through() {
-        assert_eq!(before_sending("get_participant_group", None), Ok(()));
+    fn a_list_names_its_workspace_or_project() {
+        assert_eq!(list("workspace_id=w"), Ok(()));
+        assert_eq!(list("project_id=p&active=true"), Ok(()));
+        assert!(list("active=true").unwrap_err().starts_with("neither"));
+        assert!(list("workspace_id=%20").unwrap_err().starts_with("neither"));
     }
 }

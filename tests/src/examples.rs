@@ -1,7 +1,6 @@
 //! The spec's examples against its schemas and against the SDK's generated types: what
 //! `cargo xtask check` runs (through `src/bin/spec-examples.rs`) and the tests assert.
 
-use prolific_sdk::types::{CreateParticipantGroupRequest, ErrorResponse, ParticipantGroup};
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 
@@ -42,17 +41,21 @@ pub fn check_examples(spec: &Value) -> Vec<Finding> {
     findings
 }
 
-/// Decodes `example` as the generated type of the schema `name` and encodes it back.
+/// Decodes `example` as the generated type of the schema `name` and encodes it back. The
+/// types are the ones the generator lists (`for_each_generated_type!`), by their names.
 pub fn roundtrip(name: &str, example: &Value) -> Result<(), String> {
-    match name {
-        "CreateParticipantGroupRequest" => through::<CreateParticipantGroupRequest>(name, example),
-        "ParticipantGroup" => through::<ParticipantGroup>(name, example),
-        "ErrorResponse" => through::<ErrorResponse>(name, example),
-        other => Err(format!(
-            "no generated type is mapped for the schema `{other}`: add it to \
-             tests/src/examples.rs"
-        )),
+    macro_rules! by_name {
+        ($($ty:ident),*) => {
+            match name {
+                $(stringify!($ty) => through::<prolific_sdk::types::$ty>(name, example),)*
+                other => Err(format!(
+                    "the SDK has no type named after the schema `{other}`; give the schema a \
+                     name that is already PascalCase"
+                )),
+            }
+        };
     }
+    prolific_sdk::for_each_generated_type!(by_name)
 }
 
 fn through<T: DeserializeOwned + Serialize>(name: &str, example: &Value) -> Result<(), String> {

@@ -40,7 +40,10 @@ pub fn schema_errors_in(spec: &Value, pointer: &str, instance: &Value) -> Vec<St
     let Value::Object(root) = &mut document else {
         return vec!["(spec): not a mapping".to_string()];
     };
-    root.insert("$ref".into(), Value::String(format!("#{pointer}")));
+    root.insert(
+        "$ref".into(),
+        Value::String(format!("#{}", uri_fragment(pointer))),
+    );
     let validator = match jsonschema::validator_for(&document) {
         Ok(validator) => validator,
         Err(e) => return vec![format!("(schema): does not compile as JSON Schema: {e}")],
@@ -52,6 +55,20 @@ pub fn schema_errors_in(spec: &Value, pointer: &str, instance: &Value) -> Vec<St
             format!("{}: {e}", if path.is_empty() { "(body)" } else { path })
         })
         .collect()
+}
+
+/// A JSON pointer as a URI fragment: `{id}` in a templated path becomes `%7Bid%7D`.
+fn uri_fragment(pointer: &str) -> String {
+    let mut fragment = String::with_capacity(pointer.len());
+    for byte in pointer.bytes() {
+        // RFC 3986's fragment characters: unreserved, sub-delims, ':', '@', '/' and '?'.
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&byte) {
+            fragment.push(byte as char);
+        } else {
+            fragment.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    fragment
 }
 
 /// Rewrites OpenAPI 3.0's `nullable: true` into JSON Schema, everywhere in `value`.
@@ -82,6 +99,17 @@ mod tests {
     use super::*;
 
     const RESPONSE: &str = "/paths/~1api~1v1~1participant-groups~1/post/responses/201/content/application~1json/schema";
+
+    #[test]
+    fn templated_paths_are_escaped_in_the_fragment() {
+        assert_eq!(
+            uri_fragment("/paths/~1api~1v1~1participant-groups~1{id}~1/get"),
+            "/paths/~1api~1v1~1participant-groups~1%7Bid%7D~1/get"
+        );
+        let get = "/paths/~1api~1v1~1participant-groups~1{id}~1/get/responses/200/content/application~1json/schema";
+        assert!(schema_errors(get, &serde_json::json!({"id": "g", "name": "n"})).is_empty());
+        assert_eq!(schema_errors(get, &serde_json::json!({"id": "g"})).len(), 1);
+    }
 
     #[test]
     fn nullable_means_null_is_allowed_and_nothing_else_changes() {

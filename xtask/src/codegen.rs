@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use typify::TypeDetails;
 
 use crate::spec::{Spec, one_line};
-use crate::{preflight, spec, wrap_send};
+use crate::{operation_table, preflight, rewrite, spec};
 
 /// The generated module, and what the report line says about it.
 pub struct Generated {
@@ -50,7 +50,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
             )
         })?;
     // Named types only: the type space also holds `Option<String>`, `Vec<..>` and the like.
-    let types = generator
+    let mut type_names: Vec<String> = generator
         .get_type_space()
         .iter_types()
         .filter(|ty| {
@@ -59,7 +59,9 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
                 TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_)
             )
         })
-        .count();
+        .map(|ty| ty.name())
+        .collect();
+    type_names.sort();
 
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         format!(
@@ -67,17 +69,17 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
             spec.shown
         )
     })?;
-    wrap_send::wrap_send(&mut file).map_err(|e| {
-        format!(
-            "{}: {e}; progenitor's output changed shape, update xtask/src/wrap_send.rs",
-            spec.shown
-        )
-    })?;
+    let table = operation_table::items(&spec.api, &file, &type_names)
+        .map_err(|e| format!("{}: {e}; update xtask/src/operation_table.rs", spec.shown))?;
+    rewrite::apply(&mut file).map_err(|e| format!("{}: {e}", spec.shown))?;
+    let table: syn::File = syn::parse2(table)
+        .map_err(|e| format!("{}: the operation table does not parse: {e}", spec.shown))?;
+    file.items.extend(table.items);
 
     Ok(Generated {
         code: format!("{}{}", header(spec), prettyplease::unparse(&file)),
         operations: operation_count(spec),
-        types,
+        types: type_names.len(),
     })
 }
 

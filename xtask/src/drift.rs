@@ -112,7 +112,13 @@ pub fn compare(fragment: &Value, upstream: &Value) -> (Vec<Difference>, usize) {
                 _ => sides.bodies(&place, a, b, &mut found),
             }
         }
-        sides.parameters(&id, ours, theirs, &mut found);
+        let path_item = |doc| path_item(doc, path);
+        sides.parameters(
+            &id,
+            [path_item(fragment), Some(ours)],
+            [path_item(upstream), Some(theirs)],
+            &mut found,
+        );
     }
     found.sort();
     (found, matched)
@@ -156,12 +162,20 @@ impl Sides<'_> {
     }
 
     /// Compares query and path parameters by name; `Authorization` headers are the security
-    /// scheme's business.
-    fn parameters(&self, id: &str, ours: &Value, theirs: &Value, found: &mut Vec<Difference>) {
-        let list = |doc: &Value, op: &Value| -> BTreeMap<String, Value> {
-            op.get("parameters")
-                .and_then(Value::as_array)
+    /// scheme's business. Each side gives its path item's parameters and its operation's
+    /// (OpenAPI lets either hold them).
+    fn parameters(
+        &self,
+        id: &str,
+        ours: [Option<&Value>; 2],
+        theirs: [Option<&Value>; 2],
+        found: &mut Vec<Difference>,
+    ) {
+        let list = |doc: &Value, holders: [Option<&Value>; 2]| -> BTreeMap<String, Value> {
+            holders
                 .into_iter()
+                .flatten()
+                .filter_map(|holder| holder.get("parameters").and_then(Value::as_array))
                 .flatten()
                 .map(|p| resolve(doc, p).clone())
                 .filter(|p| {
@@ -367,6 +381,32 @@ fn flatten_at(doc: &Value, schema: &Value, depth: usize) -> Value {
     Value::Object(merged)
 }
 
+/// The path item of `path` in `doc`.
+fn path_item<'v>(doc: &'v Value, path: &str) -> Option<&'v Value> {
+    doc.get("paths").and_then(|p| p.get(path))
+}
+
+/// Whether `place` matches `pattern`, in which `*` stands for any run of characters: one
+/// allow-list entry covers a field wherever the same schema appears (`* response *: id`).
+fn glob(pattern: &str, place: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = place.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
 /// The report; `true` when every difference is allowed.
 pub fn report(
     differences: &[Difference],
@@ -385,7 +425,7 @@ pub fn report(
     for d in differences {
         match allowed
             .iter()
-            .find(|a| a.place == d.place && a.kind == d.kind)
+            .find(|a| glob(&a.place, &d.place) && a.kind == d.kind)
         {
             Some(a) => {
                 let _ = writeln!(
@@ -403,7 +443,7 @@ pub fn report(
     for a in allowed {
         if !differences
             .iter()
-            .any(|d| d.place == a.place && d.kind == a.kind)
+            .any(|d| glob(&a.place, &d.place) && d.kind == a.kind)
         {
             let _ = writeln!(
                 out,
@@ -423,4 +463,27 @@ pub fn report(
         );
     }
     (out, open == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn allow_list_places_match_with_stars() {
+        assert!(glob("a response 201: id", "a response 201: id"));
+        assert!(!glob("a response 201: id", "a response 201: ids"));
+        assert!(glob("* response *: id", "get-x response 200: id"));
+        assert!(!glob(
+            "* response *: id",
+            "get-x response 200: results[].id"
+        ));
+        assert!(glob(
+            "* response *feeder_studies[].id",
+            "l response 200: results[].feeder_studies[].id"
+        ));
+        assert!(!glob("* response *: id", "get-x request: id"));
+        assert!(glob("* response 4XX", "get-x response 4XX"));
+        assert!(!glob("*x*x", "x"));
+    }
 }

@@ -8,10 +8,11 @@ pub mod diff;
 pub mod drift;
 pub mod files;
 pub mod model;
+pub mod operation_table;
 pub mod preflight;
+pub mod rewrite;
 pub mod rules;
 pub mod spec;
-pub mod wrap_send;
 
 /// The workspace root: `xtask/` sits directly in it.
 pub fn workspace_root() -> std::path::PathBuf {

@@ -65,6 +65,25 @@ pub fn check(spec: &Value) -> Vec<Outcome> {
         };
         (!secured).then_some("no security requirement; add `security: [{token: []}]`")
     }));
+    outcomes.push(per_operation("operation-idempotent", &|op| {
+        (!op.get("x-idempotent").is_some_and(Value::is_boolean)).then_some(
+            "no `x-idempotent: true|false`; say whether sending it twice leaves the same state \
+             (the SDK repeats it after a 5xx or a timeout only when true)",
+        )
+    }));
+    outcomes.push(per_operation("operation-prose-rules", &|op| {
+        let well_formed = match op.get("x-prose-rules") {
+            None => true,
+            Some(Value::Array(rules)) => {
+                !rules.is_empty() && rules.iter().all(|r| non_empty_string(Some(r)).is_some())
+            }
+            Some(_) => false,
+        };
+        (!well_formed).then_some(
+            "`x-prose-rules` is not a list of sentences; list each rule the docs state in prose \
+             as a string, or leave it out",
+        )
+    }));
     outcomes.push(per_operation("operation-4xx", &|op| {
         let has_4xx = op
             .get("responses")

@@ -42,7 +42,7 @@ fn the_real_spec_passes_every_rule() {
         .lines()
         .filter(|l| l.starts_with("pass  "))
         .count();
-    assert_eq!(passed, 13);
+    assert_eq!(passed, 15);
 }
 
 #[test]
@@ -112,7 +112,10 @@ fn operation_summary() {
 #[test]
 fn operation_tag() {
     assert_eq!(
-        failed_lines("      tags:\n        - Participant Groups\n", ""),
+        failed_lines(
+            "      tags:\n        - Participant Groups\n      summary: Create",
+            "      summary: Create"
+        ),
         [line(
             "operation-tag",
             &format!("{OPERATION}: no tag; add the tag of its section in Prolific's docs")
@@ -123,7 +126,10 @@ fn operation_tag() {
 #[test]
 fn operation_security() {
     assert_eq!(
-        failed_lines("      security:\n        - token: []\n", ""),
+        failed_lines(
+            "not both.\n      security:\n        - token: []\n",
+            "not both.\n"
+        ),
         [line(
             "operation-security",
             &format!("{OPERATION}: no security requirement; add `security: [{{token: []}}]`")
@@ -134,7 +140,10 @@ fn operation_security() {
 #[test]
 fn operation_4xx() {
     assert_eq!(
-        failed_lines("        4XX:\n", "        5XX:\n"),
+        failed_lines(
+            "verbatim.\n              example: *documented-group\n        4XX:",
+            "verbatim.\n              example: *documented-group\n        5XX:"
+        ),
         [line(
             "operation-4xx",
             &format!("{OPERATION}: no 4XX response; add `4XX` with the ErrorResponse body")
@@ -159,13 +168,17 @@ fn property_description() {
 
 #[test]
 fn body_example() {
-    let from = "              example:\n                error:\n                  status: 400\n                  error_code: 140100\n                  title: Bad request\n                  detail:\n                    name:\n                      - This field is required.\n                  additional_information: /api/v1/errors/140100\n                  traceback: \"...\"\n                  interactive: false\n";
+    let from = "            # The documented example request, verbatim.\n            example:\n              name: Group 1\n";
+    let failed = failed_lines(
+        from,
+        "            x-example:\n              name: Group 1\n",
+    );
     assert_eq!(
-        failed_lines(from, ""),
+        failed,
         [line(
             "body-example",
             &format!(
-                "{OPERATION}.responses.4XX.content.\"application/json\": no example; add the \
+                "{OPERATION}.requestBody.content.\"application/json\": no example; add the \
                  documented one as `example`"
             )
         )]
@@ -175,8 +188,9 @@ fn body_example() {
 #[test]
 fn generatable() {
     let dir = edited(
-        "        4XX:\n",
-        "        default:\n          description: Anything else\n        4XX:\n",
+        "verbatim.\n              example: *documented-group\n        4XX:",
+        "verbatim.\n              example: *documented-group\n        default:\n          \
+         description: Anything else\n        4XX:",
     );
     let out = check_in(dir.path());
     assert_eq!(
@@ -280,8 +294,40 @@ fn json_format_reports_each_rule_for_machines() {
         serde_json::json!(["operation-summary"])
     );
     let results = report["results"].as_array().unwrap();
-    assert_eq!(results.len(), 13);
+    assert_eq!(results.len(), 15);
     let failed: Vec<_> = results.iter().filter(|r| r["status"] == "fail").collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["place"], OPERATION);
+}
+
+#[test]
+fn operation_idempotent() {
+    assert_eq!(
+        failed_lines("      x-idempotent: false\n", ""),
+        [line(
+            "operation-idempotent",
+            &format!(
+                "{OPERATION}: no `x-idempotent: true|false`; say whether sending it twice leaves \
+                 the same state (the SDK repeats it after a 5xx or a timeout only when true)"
+            )
+        )]
+    );
+}
+
+#[test]
+fn operation_prose_rules() {
+    assert_eq!(
+        failed_lines(
+            "      x-prose-rules:\n        - The group's `name` is not empty.\n        - Either \
+             `workspace_id` or `organisation_id` must be specified, not both.\n",
+            "      x-prose-rules: a name and one owner\n"
+        ),
+        [line(
+            "operation-prose-rules",
+            &format!(
+                "{OPERATION}: `x-prose-rules` is not a list of sentences; list each rule the docs \
+                 state in prose as a string, or leave it out"
+            )
+        )]
+    );
 }

@@ -92,3 +92,31 @@ pub fn failures(output: &Output) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// What `generate` reports for the real spec: "N operations, M types", counted from the spec
+/// itself (each operation is a method under a path; each schema becomes one named type).
+pub fn real_spec_counts() -> String {
+    let types = real_spec()["components"]["schemas"]
+        .as_object()
+        .expect("schemas")
+        .len();
+    format!("{} operations, {types} types", real_spec_operations())
+}
+
+/// How many operations the real spec has: each a method under a path.
+pub fn real_spec_operations() -> usize {
+    let methods = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    real_spec()["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .map(|item| methods.iter().filter(|m| item.get(**m).is_some()).count())
+        .sum()
+}
+
+fn real_spec() -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join("spec/openapi.yaml")).expect("the spec reads");
+    serde_yaml_ng::from_str(&text).expect("the spec parses")
+}

@@ -1,0 +1,157 @@
+//! What the SDK knows of each operation at run time, and the checks it makes of every request
+//! before sending it.
+//!
+//! The facts come from the spec, through the table `cargo xtask generate` writes beside the
+//! client (`generated::operations`): nothing here names an operation.
+
+use std::borrow::Cow;
+
+use serde::de::DeserializeOwned;
+
+use crate::generated::operations;
+use crate::validate::Rules;
+
+/// One operation of the spec, as the generated table states it.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// The id progenitor passes to the hooks (`OperationInfo::operation_id`).
+    pub id: &'static str,
+    /// The path template, e.g. `/api/v1/participant-groups/{id}/`.
+    pub path: &'static str,
+    /// Whether sending it twice leaves the same state, so that it may be sent again after a
+    /// 5xx or a timeout (`x-idempotent` in the spec).
+    pub may_repeat: bool,
+}
+
+/// The operation with this id. Every id progenitor passes is in the table: both are written
+/// from the same spec in the same run.
+pub(crate) fn find(id: &str) -> Option<&'static Operation> {
+    operations::ALL.iter().find(|operation| operation.id == id)
+}
+
+/// Checks `request`, built for the operation `id`, before anything is sent: its path is the
+/// operation's (no path parameter changed it), and it keeps the rules the docs state in prose.
+pub(crate) fn check(id: &str, request: &reqwest::Request) -> Result<(), String> {
+    if let Some(operation) = find(id) {
+        same_path(operation.path, request.url().path())?;
+    }
+    operations::check_prose_rules::<Rules>(id, &Sent::new(request))
+}
+
+/// Whether `path` (after the base URL's own path, if any) is `template` with each `{param}`
+/// replaced by one segment. Path parameters are percent-encoded, so `/`, `?`, `#` and spaces
+/// stay inside their segment; what is left to catch is an empty value, `.` and `..`, which
+/// would make another path of it.
+fn same_path(template: &str, path: &str) -> Result<(), String> {
+    let expected: Vec<&str> = template.split('/').skip(1).collect();
+    let actual: Vec<&str> = path.split('/').collect();
+    let tail = actual
+        .len()
+        .checked_sub(expected.len())
+        .map(|start| &actual[start..]);
+    let matches = tail.is_some_and(|tail| {
+        expected.iter().zip(tail).all(|(want, got)| {
+            if want.starts_with('{') {
+                !got.is_empty() && *got != "." && *got != ".."
+            } else {
+                want == got
+            }
+        })
+    });
+    if matches {
+        return Ok(());
+    }
+    let parameters: Vec<&str> = expected
+        .iter()
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect();
+    Err(format!(
+        "a path parameter ({}) is empty, `.` or `..`, which would send the request to another \
+         path than {template}; pass the resource's id",
+        parameters
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+/// A request about to be sent, as a prose rule reads it.
+pub(crate) struct Sent<'a> {
+    request: &'a reqwest::Request,
+}
+
+impl<'a> Sent<'a> {
+    /// A view of `request`.
+    pub fn new(request: &'a reqwest::Request) -> Self {
+        Self { request }
+    }
+
+    /// The first value of the query parameter `name`, if the request has it.
+    pub fn query(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.request
+            .url()
+            .query_pairs()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+    }
+
+    /// The JSON body, decoded.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<T, String> {
+        let bytes = self
+            .request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .ok_or("the request has no body")?;
+        serde_json::from_slice(bytes).map_err(|e| format!("the request body is invalid: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "/api/v1/participant-groups/{id}/participants/";
+
+    #[test]
+    fn a_path_matches_its_template_one_segment_per_parameter() {
+        assert_eq!(
+            same_path(TEMPLATE, "/api/v1/participant-groups/g1/participants/"),
+            Ok(())
+        );
+        // Behind a base URL with a path of its own.
+        assert_eq!(
+            same_path(
+                TEMPLATE,
+                "/proxy/api/v1/participant-groups/a%2Fb/participants/"
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn empty_dot_and_dot_dot_parameters_are_refused() {
+        for path in [
+            "/api/v1/participant-groups//participants/",
+            "/api/v1/participant-groups/./participants/",
+            "/api/v1/participant-groups/../participants/",
+            // What `..` becomes once the URL is parsed.
+            "/api/v1/participants/",
+            "/api/v1/participant-groups/g1/",
+        ] {
+            let refused = same_path(TEMPLATE, path).unwrap_err();
+            assert!(
+                refused.starts_with("a path parameter (`id`) is empty"),
+                "{path}: {refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_operation_of_the_table_is_found_by_its_id() {
+        for operation in operations::ALL {
+            assert_eq!(find(operation.id).map(|o| o.path), Some(operation.path));
+        }
+        assert!(find("no_such_operation").is_none());
+    }
+}

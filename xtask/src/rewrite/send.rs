@@ -1,0 +1,167 @@
+//! Every request builder's `send()` returns the SDK's own `Error`, and the SDK reads every
+//! response itself.
+//!
+//! progenitor's `send()` builds the request, runs the hooks, sends it, and then decodes the
+//! response in a `match` on its status. Its decoding reads whole bodies without a cap, and its
+//! error for a body that does not decode loses the status. So the `send()` is split where the
+//! response arrives:
+//! - progenitor's part becomes the private `send_generated()`, which ends with the response;
+//! - a new public `send()`, with progenitor's documentation, calls it and runs progenitor's
+//!   `match` on the status, each arm rewritten to call `crate::call` (bounded reading, decoding,
+//!   the SDK's `Error` with the real status).
+//!
+//! Every operation added to the spec gets this without hand-written code.
+
+use quote::quote;
+use syn::{
+    Arm, Expr, GenericArgument, ImplItem, ImplItemFn, PathArguments, ReturnType, Stmt, Type,
+};
+
+use super::{flat, module_mut};
+
+/// The name progenitor's own `send()` gets.
+const GENERATED_SEND: &str = "send_generated";
+
+/// Splits every `send()` in progenitor's `builder` module.
+pub fn own_responses(file: &mut syn::File) -> Result<(), String> {
+    let builder = module_mut(&mut file.items, "builder")?;
+    let mut split = 0;
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let Some(index) = block.items.iter().position(is_send) else {
+            continue;
+        };
+        let ImplItem::Fn(generated) = &mut block.items[index] else {
+            continue;
+        };
+        let wrapper = split_send(generated)?;
+        block.items.insert(index, wrapper);
+        split += 1;
+    }
+    if split == 0 {
+        return Err("progenitor's `mod builder` has no `send()` method".to_string());
+    }
+    Ok(())
+}
+
+fn is_send(item: &ImplItem) -> bool {
+    matches!(item, ImplItem::Fn(f) if f.sig.ident == "send")
+}
+
+/// Turns progenitor's `send()` into `send_generated()` and returns the new public `send()`.
+fn split_send(generated: &mut ImplItemFn) -> Result<ImplItem, String> {
+    let sig = &generated.sig;
+    let ok = success_type(&sig.output).ok_or_else(|| {
+        format!(
+            "a builder's `send()` no longer returns `Result<ResponseValue<_>, Error<_>>`: {}",
+            quote!(#sig)
+        )
+    })?;
+    let Some(Stmt::Expr(Expr::Match(status_match), None)) = generated.block.stmts.pop() else {
+        return Err("a builder's `send()` no longer ends with a `match` on the status".to_string());
+    };
+    if flat(&status_match.expr) != "response.status().as_u16()" {
+        return Err(format!(
+            "a builder's `send()` matches on `{}`, not on the status",
+            flat(&status_match.expr)
+        ));
+    }
+    let arms = status_match
+        .arms
+        .iter()
+        .map(rewrite_arm)
+        .collect::<Result<Vec<Arm>, String>>()?;
+
+    // progenitor's part ends where the response arrives. Its error type is `Infallible`: no
+    // error body is decoded there, so none can be carried.
+    generated
+        .block
+        .stmts
+        .push(Stmt::Expr(syn::parse_quote!(Ok(response)), None));
+    generated.sig.output = syn::parse_quote!(
+        -> Result<reqwest::Response, Error<::std::convert::Infallible>>
+    );
+    let docs = std::mem::take(&mut generated.attrs);
+    generated.sig.ident = syn::Ident::new(GENERATED_SEND, generated.sig.ident.span());
+    generated.vis = syn::Visibility::Inherited;
+    let generated_send = &generated.sig.ident;
+
+    syn::parse2(quote! {
+        #(#docs)*
+        ///
+        /// Errors are the SDK's [`crate::Error`]: see its documentation for each case.
+        pub async fn send(self) -> Result<#ok, crate::Error> {
+            let client = self.client;
+            let response = self
+                .#generated_send()
+                .await
+                .map_err(crate::call::before_response)?;
+            match response.status().as_u16() {
+                #(#arms)*
+            }
+        }
+    })
+    .map_err(|e| format!("the new `send()` does not parse: {e}"))
+}
+
+/// One arm of progenitor's status `match`, calling `crate::call` instead of progenitor's
+/// decoding. An arm of any other shape is an error: it would decode in a way the SDK does not
+/// know.
+fn rewrite_arm(arm: &Arm) -> Result<Arm, String> {
+    let body = flat(unwrap_block(&arm.body));
+    let new_body: Expr = match body.as_str() {
+        // A declared success with a body.
+        "ResponseValue::from_response(response).await" => {
+            syn::parse_quote!(crate::call::decode(client, response).await)
+        }
+        // A declared success without a body.
+        "Ok(ResponseValue::empty(response))" => {
+            syn::parse_quote!(Ok(ResponseValue::empty(response)))
+        }
+        // A declared error, with or without a body, and any status the spec does not declare.
+        "Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))"
+        | "Err(Error::ErrorResponse(ResponseValue::empty(response)))"
+        | "Err(Error::UnexpectedResponse(response))" => {
+            syn::parse_quote!(Err(crate::call::failure(client, response).await))
+        }
+        other => return Err(format!("a status arm of an unknown shape: `{other}`")),
+    };
+    let mut arm = arm.clone();
+    arm.body = Box::new(new_body);
+    arm.comma = Some(Default::default());
+    Ok(arm)
+}
+
+/// `{ expr }` as `expr`; anything else as it is.
+fn unwrap_block(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Block(block) if block.block.stmts.len() == 1 => match &block.block.stmts[0] {
+            Stmt::Expr(inner, None) => unwrap_block(inner),
+            _ => expr,
+        },
+        _ => expr,
+    }
+}
+
+/// `ResponseValue<T>` out of `-> Result<ResponseValue<T>, Error<E>>`.
+fn success_type(output: &ReturnType) -> Option<Type> {
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let Type::Path(path) = ty.as_ref() else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        GenericArgument::Type(ok) => Some(ok.clone()),
+        _ => None,
+    }
+}
