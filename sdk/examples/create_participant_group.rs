@@ -55,10 +55,10 @@ async fn run(args: Args) -> Result<String, prolific_sdk::Error> {
     // Without a token, a local mock of the endpoint answers: the rest is the same code path.
     let _mock;
     let client = if std::env::var_os(TOKEN_VARIABLE).is_none() {
-        let mock = prolific_sdk_tests::mock::create_participant_group().await;
+        let mock = prolific_sdk_tests::mock::participant_groups().await;
         eprintln!(
             "{TOKEN_VARIABLE} is not set: sending to a local mock of the endpoint at {} \
-             (it checks the request against the spec and answers with Prolific's documented example)",
+             (it checks the request against the spec and answers as Prolific does)",
             mock.url()
         );
         let client = Client::builder()

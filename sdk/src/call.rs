@@ -23,7 +23,7 @@ pub(crate) async fn decode<T: DeserializeOwned>(
         Err(reason) => Err(Error::Decode(DecodeError {
             status,
             reason: format!("the body does not match the spec ({reason})"),
-            excerpt: excerpt(&bytes),
+            excerpt: Some(excerpt(&bytes)),
         })),
     }
 }
@@ -45,7 +45,7 @@ pub(crate) async fn failure(client: &Client, response: reqwest::Response) -> Err
         Error::Decode(DecodeError {
             status,
             reason: "a status the spec does not declare for this operation".to_string(),
-            excerpt: excerpt(&bytes),
+            excerpt: Some(excerpt(&bytes)),
         })
     }
 }
@@ -86,7 +86,7 @@ async fn read_body(client: &Client, mut response: reqwest::Response) -> Result<V
                 "the body is larger than the client's cap of {cap} bytes; raise it with \
                  ClientBuilder::max_response_bytes"
             ),
-            excerpt: String::new(),
+            excerpt: None,
         })
     };
     let announced = response.content_length().unwrap_or(0);

@@ -212,7 +212,9 @@ impl fmt::Display for TransportError {
 pub struct DecodeError {
     pub(crate) status: StatusCode,
     pub(crate) reason: String,
-    pub(crate) excerpt: String,
+    /// A bounded, one-line excerpt of the body; `None` when the body was not read (it was over
+    /// the client's cap).
+    pub(crate) excerpt: Option<String>,
 }
 
 impl DecodeError {
@@ -221,19 +223,19 @@ impl DecodeError {
         self.status
     }
 
-    /// A bounded, one-line excerpt of the body.
+    /// A bounded, one-line excerpt of the body (empty when the body was, or was not read).
     pub fn excerpt(&self) -> &str {
-        &self.excerpt
+        self.excerpt.as_deref().unwrap_or_default()
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.status, self.reason)?;
-        if self.excerpt.is_empty() {
-            f.write_str(" (empty body)")
-        } else {
-            write!(f, "; the body begins: {}", self.excerpt)
+        match self.excerpt.as_deref() {
+            None => Ok(()),
+            Some("") => f.write_str(" (empty body)"),
+            Some(excerpt) => write!(f, "; the body begins: {excerpt}"),
         }
     }
 }

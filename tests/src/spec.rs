@@ -15,6 +15,79 @@ pub fn spec() -> Value {
         .clone()
 }
 
+/// One operation of the spec, as tests and the mock read it.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The spec's operationId, e.g. `get-participant-group`.
+    pub id: String,
+    /// The method, upper case, e.g. `GET`.
+    pub method: String,
+    /// The path template, e.g. `/api/v1/participant-groups/{id}/`.
+    pub path: String,
+    /// The JSON pointer of the operation object in the spec.
+    pub pointer: String,
+    /// Whether it may be sent again after a 5xx or a timeout (`x-idempotent`).
+    pub may_repeat: bool,
+}
+
+impl Operation {
+    /// The declared success status, and its example body (`None` for a body-less success).
+    pub fn success(&self) -> (u16, Option<Value>) {
+        let spec = spec();
+        let responses = spec
+            .pointer(&format!("{}/responses", self.pointer))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        responses
+            .iter()
+            .find_map(|(status, response)| {
+                let status: u16 = status.parse().ok().filter(|s| (200..300).contains(s))?;
+                let example = response
+                    .pointer("/content/application~1json/example")
+                    .cloned();
+                Some((status, example))
+            })
+            .unwrap_or_else(|| panic!("{} declares no 2xx response", self.id))
+    }
+
+    /// The JSON pointer of a media type of this operation, e.g. `requestBody` or
+    /// `responses/4XX`.
+    pub fn media(&self, holder: &str) -> String {
+        format!("{}/{holder}/content/application~1json", self.pointer)
+    }
+}
+
+/// Every operation of the spec, in the spec's order.
+pub fn operations() -> Vec<Operation> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let spec = spec();
+    let mut found = Vec::new();
+    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+        for method in METHODS {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            found.push(Operation {
+                id: operation["operationId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                pointer: format!(
+                    "/paths/{}/{method}",
+                    path.replace('~', "~0").replace('/', "~1")
+                ),
+                may_repeat: operation["x-idempotent"] == true,
+            });
+        }
+    }
+    found
+}
+
 /// The example of a body in the spec: `pointer` is a JSON pointer to a media type object,
 /// e.g. `/paths/~1api~1v1~1participant-groups~1/post/requestBody/content/application~1json`.
 pub fn example(pointer: &str) -> Value {

@@ -1,5 +1,5 @@
-//! `sdk/examples/create_participant_group.rs` as a user runs it: with a token against a
-//! server, and without one against its built-in mock.
+//! The SDK's examples as a user runs them: `create_participant_group` and `participant_groups`,
+//! with a token against a server, and without one against their built-in mock.
 //!
 //! `cargo test` builds every example of the workspace before running tests; the binary sits
 //! in `target/<profile>/examples/`, beside this test's own folder.
@@ -9,13 +9,13 @@ use std::process::{Command, Output};
 
 use prolific_sdk_tests::{Canned, Loopback};
 
-fn example_binary() -> PathBuf {
+fn example_binary(name: &str) -> PathBuf {
     let test_binary = std::env::current_exe().expect("the test knows where it runs from");
     let profile = test_binary
         .parent()
         .and_then(|deps| deps.parent())
         .expect("tests run from target/<profile>/deps");
-    let binary = profile.join("examples/create_participant_group");
+    let binary = profile.join("examples").join(name);
     assert!(
         binary.exists(),
         "{} is missing: run `cargo test --workspace`, which builds the examples",
@@ -24,9 +24,14 @@ fn example_binary() -> PathBuf {
     binary
 }
 
-/// Runs the example with `args` and exactly the Prolific variables given.
+/// Runs the create example with `args` and exactly the Prolific variables given.
 fn run(args: &[&str], variables: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(example_binary());
+    run_example("create_participant_group", args, variables)
+}
+
+/// Runs the example `name` with `args` and exactly the Prolific variables given.
+fn run_example(name: &str, args: &[&str], variables: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(example_binary(name));
     command
         .args(args)
         .env_remove("PROLIFIC_TOKEN")
@@ -61,10 +66,13 @@ fn without_a_token_it_runs_against_the_local_mock_and_says_so() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
-    let mut documented = prolific_sdk_tests::example(DOCUMENTED);
-    // Unset optional fields are left out when the SDK prints the group: `project_id: null`.
-    documented.as_object_mut().unwrap().remove("project_id");
-    assert_eq!(printed, documented);
+    // The mock made the group the request describes, in the shape the spec gives.
+    assert_eq!(printed["name"], "Group 1");
+    assert_eq!(printed["workspace_id"], "5e9b9c9b0f9c9a0001b1ca2f");
+    assert_eq!(printed["participant_count"], 2);
+    assert!(printed["id"].as_str().is_some_and(|id| !id.is_empty()));
+    let errors = prolific_sdk_tests::schema_errors(&format!("{DOCUMENTED}/schema"), &printed);
+    assert!(errors.is_empty(), "{errors:?}");
     let stderr = text(&out.stderr);
     assert!(
         stderr.starts_with("PROLIFIC_TOKEN is not set: sending to a local mock"),
@@ -161,5 +169,104 @@ fn a_group_without_owner_is_refused_before_sending_even_to_the_mock() {
         ),
         "{}",
         text(&out.stderr)
+    );
+}
+
+/// Runs `participant_groups` against `server` with a token, off the async runtime.
+async fn groups(server: &Loopback, args: &[&str]) -> Output {
+    let url = server.url();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run_example(
+            "participant_groups",
+            &args,
+            &[("PROLIFIC_TOKEN", "cli-token"), ("PROLIFIC_URL", &url)],
+        )
+    })
+    .await
+    .unwrap()
+}
+
+fn json_out(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+#[tokio::test]
+async fn the_groups_example_takes_a_group_through_its_whole_life_cycle() {
+    let mock = prolific_sdk_tests::mock::participant_groups().await;
+    let created =
+        json_out(&groups(&mock, &["create", "--name", "G", "--workspace-id", "w1"]).await);
+    let id = created["id"].as_str().unwrap().to_string();
+
+    let added = json_out(
+        &groups(
+            &mock,
+            &[
+                "add",
+                &id,
+                "--participant-id",
+                "p1",
+                "--participant-id",
+                "p2",
+            ],
+        )
+        .await,
+    );
+    assert_eq!(added["results"].as_array().unwrap().len(), 2);
+    let members = json_out(&groups(&mock, &["members", &id]).await);
+    assert_eq!(members, added);
+    let listed = json_out(&groups(&mock, &["list", "--workspace-id", "w1"]).await);
+    assert_eq!(listed["results"][0]["participant_count"], 2);
+
+    let updated =
+        json_out(&groups(&mock, &["update", &id, "--name", "H", "--no-participants"]).await);
+    assert_eq!(
+        (&updated["name"], &updated["participant_count"]),
+        (&serde_json::json!("H"), &serde_json::json!(0))
+    );
+    let read = json_out(&groups(&mock, &["get", &id]).await);
+    assert_eq!(read, updated);
+
+    let deleted = groups(&mock, &["delete", &id]).await;
+    assert_eq!(json_out(&deleted), serde_json::Value::Null);
+    let gone = groups(&mock, &["get", &id]).await;
+    assert_eq!(gone.status.code(), Some(1));
+    assert_eq!(text(&gone.stdout), "");
+    assert_eq!(
+        text(&gone.stderr),
+        format!(
+            "error: 404 Not Found: no participant group has the id `{id}` (error_code 140100)\n"
+        )
+    );
+}
+
+#[test]
+fn without_a_token_the_groups_example_runs_the_life_cycle_against_its_mock() {
+    let out = run_example(
+        "participant_groups",
+        &["life-cycle", "--workspace-id", "w1"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // One JSON document per step: create, add, list, members, update, get, delete.
+    let steps: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&out.stdout)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .expect("JSON documents on stdout");
+    assert_eq!(steps.len(), 7, "{}", text(&out.stdout));
+    assert_eq!(steps[0]["name"], "Life cycle");
+    assert_eq!(steps[1]["results"].as_array().unwrap().len(), 2);
+    assert_eq!(steps[4]["name"], "Life cycle, renamed");
+    assert_eq!(steps[6], serde_json::Value::Null);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("PROLIFIC_TOKEN is not set: sending to a local mock"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("after the delete, reading the group again answers: 404 Not Found"),
+        "{stderr}"
     );
 }

@@ -1,0 +1,229 @@
+//! Every operation of the spec, on the wire: the request it sends (an insta snapshot per
+//! operation), its documented response decoded, Prolific's error body decoded, and whether it is
+//! sent again after a 503, as its `x-idempotent` says.
+//!
+//! The operations come from the spec; `call` holds one typed call per operation id. An
+//! operation added to the spec without one fails every test here, naming it.
+
+mod common;
+
+use prolific_sdk::types::{
+    CreateParticipantGroupRequest, ParticipantIds, UpdateParticipantGroupRequest,
+};
+use prolific_sdk::{Client, Error, ResponseValue};
+use prolific_sdk_tests::{Canned, Loopback, Operation, example, operations, schema_errors};
+use serde::Serialize;
+use serde_json::Value;
+
+/// The id the calls pass: it needs percent-encoding, so every snapshot shows it done.
+const GROUP: &str = "g 1/a";
+
+/// One typed call of `operation`, its answer as JSON (`null` for none).
+async fn call(client: &Client, operation: &str) -> Result<Value, Error> {
+    match operation {
+        "get-participant-groups" => json(
+            client
+                .get_participant_groups()
+                .workspace_id("w1")
+                .active(true)
+                .send()
+                .await,
+        ),
+        "create-participant-group" => json(
+            client
+                .create_participant_group()
+                .body(CreateParticipantGroupRequest {
+                    name: "Group 1".into(),
+                    workspace_id: Some("w1".into()),
+                    organisation_id: None,
+                    description: Some("Confirmed diets".into()),
+                    participant_ids: vec!["p1".into()],
+                })
+                .send()
+                .await,
+        ),
+        "get-participant-group" => json(client.get_participant_group().id(GROUP).send().await),
+        "update-participant-group" => json(
+            client
+                .update_participant_group()
+                .id(GROUP)
+                .body(UpdateParticipantGroupRequest {
+                    name: Some("Renamed".into()),
+                    participant_ids: Some(vec!["p1".into(), "p2".into()]),
+                })
+                .send()
+                .await,
+        ),
+        "delete-participant-group" => {
+            json(client.delete_participant_group().id(GROUP).send().await)
+        }
+        "get-participant-group-participants" => json(
+            client
+                .get_participant_group_participants()
+                .id(GROUP)
+                .send()
+                .await,
+        ),
+        "add-to-participant-group" => json(
+            client
+                .add_to_participant_group()
+                .id(GROUP)
+                .body(ParticipantIds {
+                    participant_ids: vec!["p1".into(), "p2".into()],
+                })
+                .send()
+                .await,
+        ),
+        other => {
+            panic!("no call for the operation `{other}`: add one to tests/tests/operations.rs")
+        }
+    }
+}
+
+fn json<T: Serialize>(result: Result<ResponseValue<T>, Error>) -> Result<Value, Error> {
+    result.map(|value| serde_json::to_value(value.into_inner()).expect("a decoded value encodes"))
+}
+
+/// The documented success of `operation`, as a server sends it.
+fn documented_success(operation: &Operation) -> Canned {
+    match operation.success() {
+        (status, Some(body)) => Canned::json(status, &body),
+        (status, None) => Canned::raw(status, "application/json", Vec::new()),
+    }
+}
+
+fn client(server: &Loopback) -> Client {
+    common::client(server)
+}
+
+#[tokio::test]
+async fn each_operation_sends_its_method_path_and_a_body_its_schema_accepts() {
+    for operation in operations() {
+        let server = Loopback::start(vec![documented_success(&operation)]).await;
+        call(&client(&server), &operation.id)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", operation.id));
+        let sent = &server.requests()[0];
+        assert_eq!(sent.method, operation.method, "{}", operation.id);
+        let path = sent.target.split('?').next().unwrap_or_default();
+        let expected = operation.path.replace("{id}", "g%201%2Fa");
+        assert_eq!(
+            path, expected,
+            "{}: one path segment for the id",
+            operation.id
+        );
+        assert_eq!(
+            sent.header("authorization"),
+            Some(&*format!("Token {}", common::TOKEN))
+        );
+        if sent.body.is_empty() {
+            assert!(sent.header("content-type").is_none(), "{}", operation.id);
+        } else {
+            let schema = format!("{}/schema", operation.media("requestBody"));
+            let errors = schema_errors(&schema, &sent.json());
+            assert!(errors.is_empty(), "{}: {errors:?}", operation.id);
+        }
+        // The request line, the body's type and the body's exact bytes.
+        let content_type = sent.header("content-type").unwrap_or("(no body)");
+        let body = String::from_utf8_lossy(&sent.body);
+        insta::assert_snapshot!(
+            format!("request_{}", operation.id),
+            format!(
+                "{} {}\ncontent-type: {content_type}\n\n{body}",
+                sent.method, sent.target
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_operation_decodes_its_documented_response() {
+    for operation in operations() {
+        let server = Loopback::start(vec![documented_success(&operation)]).await;
+        let decoded = call(&client(&server), &operation.id)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", operation.id));
+        let documented = operation
+            .success()
+            .1
+            .map_or(Value::Null, |body| without_nulls(&body));
+        assert_eq!(decoded, documented, "{}", operation.id);
+    }
+}
+
+#[tokio::test]
+async fn each_operation_reads_prolifics_error_body_with_its_status() {
+    for operation in operations() {
+        let body = example(&operation.media("responses/4XX"));
+        let server = Loopback::start(vec![Canned::json(404, &body)]).await;
+        let error = call(&client(&server), &operation.id).await.unwrap_err();
+        assert_eq!(
+            error.status().map(|s| s.as_u16()),
+            Some(404),
+            "{}",
+            operation.id
+        );
+        let detail = error
+            .prolific_error()
+            .unwrap_or_else(|| panic!("{}: {error}", operation.id));
+        assert_eq!(
+            detail.error_code, body["error"]["error_code"],
+            "{}",
+            operation.id
+        );
+        assert_eq!(
+            error.to_string(),
+            "404 Not Found: name: This field is required. (error_code 140100)"
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_operation_is_sent_again_after_a_503_only_when_it_may_be_repeated() {
+    for operation in operations() {
+        let unavailable = Canned::json(503, &serde_json::json!({"message": "try later"}));
+        let server = Loopback::start(vec![unavailable, documented_success(&operation)]).await;
+        let result = call(&client(&server), &operation.id).await;
+        let sent = server.requests();
+        if operation.may_repeat {
+            assert!(result.is_ok(), "{}: {result:?}", operation.id);
+            assert_eq!(sent.len(), 2, "{}", operation.id);
+            assert_eq!(sent[0], sent[1], "{}: the same request again", operation.id);
+        } else {
+            let error = result.unwrap_err();
+            assert_eq!(
+                error.status().map(|s| s.as_u16()),
+                Some(503),
+                "{}",
+                operation.id
+            );
+            assert_eq!(sent.len(), 1, "{}: never sent twice", operation.id);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_rate_limited_request_is_sent_again_whatever_the_operation() {
+    for operation in operations() {
+        let limited = Canned::json(429, &serde_json::json!({"message": "slow down"}))
+            .with_header("retry-after", "0");
+        let server = Loopback::start(vec![limited, documented_success(&operation)]).await;
+        let result = call(&client(&server), &operation.id).await;
+        assert!(result.is_ok(), "{}: {result:?}", operation.id);
+        assert_eq!(server.requests().len(), 2, "{}", operation.id);
+    }
+}
+
+/// What the SDK's types give back: unset optional fields are left out, so are explicit nulls.
+fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}

@@ -1,0 +1,260 @@
+//! What reaches the wire at the edges: ids that need encoding or would change the path, an
+//! empty member list against an absent one, plain values for optional fields, the cap on
+//! response bodies, and a timeout on an operation that may be repeated.
+
+mod common;
+
+use std::time::Duration;
+
+use prolific_sdk::{Client, Error};
+use prolific_sdk_tests::{Canned, Loopback};
+use serde_json::json;
+
+fn group() -> Canned {
+    Canned::json(200, &json!({"id": "g1", "name": "Group 1"}))
+}
+
+#[tokio::test]
+async fn an_id_with_reserved_characters_stays_one_path_segment() {
+    for (id, segment) in [
+        ("a/b", "a%2Fb"),
+        ("a?b", "a%3Fb"),
+        ("a#b", "a%23b"),
+        ("a b", "a%20b"),
+        ("a%2Fb", "a%252Fb"),
+        ("..a", "..a"),
+    ] {
+        let server = Loopback::start(vec![group()]).await;
+        let client = common::client(&server);
+        client.get_participant_group().id(id).send().await.unwrap();
+        assert_eq!(
+            server.requests()[0].target,
+            format!("/api/v1/participant-groups/{segment}/"),
+            "{id}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_empty_or_dot_id_is_refused_before_sending() {
+    let server = Loopback::start(vec![group()]).await;
+    let client = common::client(&server);
+    for id in ["", ".", ".."] {
+        let error = client
+            .get_participant_group()
+            .id(id)
+            .send()
+            .await
+            .unwrap_err();
+        let Error::Validation(message) = &error else {
+            panic!("{id:?}: {error:?}");
+        };
+        assert!(
+            message.starts_with("a path parameter (`id`) is empty, `.` or `..`"),
+            "{message}"
+        );
+        let members = client.add_to_participant_group().id(id);
+        let error = members
+            .body_map(|b| b.participant_ids(vec!["p1".to_string()]))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Validation(_)), "{error:?}");
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn an_empty_member_list_is_sent_as_brackets_and_an_unset_one_not_at_all() {
+    let server = Loopback::start(vec![group()]).await;
+    let client = common::client(&server);
+    let update = || client.update_participant_group().id("g1");
+    update()
+        .body_map(|b| b.participant_ids(Vec::<String>::new()))
+        .send()
+        .await
+        .unwrap();
+    update()
+        .body_map(|b| b.name("Renamed"))
+        .send()
+        .await
+        .unwrap();
+    let bodies: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(
+        bodies,
+        [r#"{"participant_ids":[]}"#, r#"{"name":"Renamed"}"#]
+    );
+}
+
+#[tokio::test]
+async fn optional_fields_take_str_string_and_options_alike() {
+    let server = Loopback::start(vec![Canned::json(201, &json!({"id": "g", "name": "G"}))]).await;
+    let client = common::client(&server);
+    let create = || client.create_participant_group();
+    create()
+        .body_map(|b| {
+            b.name("G")
+                .workspace_id("w1")
+                .description(String::from("d"))
+        })
+        .send()
+        .await
+        .unwrap();
+    create()
+        .body_map(|b| {
+            b.name("G")
+                .workspace_id(Some("w1"))
+                .description(None::<String>)
+        })
+        .send()
+        .await
+        .unwrap();
+    let bodies: Vec<serde_json::Value> = server.requests().iter().map(|r| r.json()).collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({"name": "G", "workspace_id": "w1", "description": "d"}),
+            json!({"name": "G", "workspace_id": "w1"})
+        ]
+    );
+}
+
+fn capped(server: &Loopback, bytes: usize) -> Client {
+    Client::builder()
+        .token(common::TOKEN)
+        .base_url(server.url())
+        .max_response_bytes(bytes)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_ends_in_an_error_that_names_it_and_keeps_the_status() {
+    let long_name = "x".repeat(2_000);
+    for status in [200, 400, 500] {
+        let body = json!({"id": "g1", "name": long_name});
+        let server = Loopback::start(vec![Canned::json(status, &body)]).await;
+        let client = capped(&server, 1_024);
+        let error = client
+            .get_participant_group()
+            .id("g1")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Decode(_)), "{error:?}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{}: the body is larger than the client's cap of 1024 bytes; raise it with \
+                 ClientBuilder::max_response_bytes",
+                error.status().unwrap()
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_body_at_the_cap_is_read_whole() {
+    let body = serde_json::to_vec(&json!({"id": "g1", "name": "Group 1"})).unwrap();
+    let server = Loopback::start(vec![Canned::raw(200, "application/json", body.clone())]).await;
+    let group = capped(&server, body.len())
+        .get_participant_group()
+        .id("g1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(group.name, "Group 1");
+}
+
+#[tokio::test]
+async fn a_timed_out_read_is_sent_again_and_a_timed_out_create_is_not() {
+    let slow = || group().after(Duration::from_millis(600));
+    let client = |server: &Loopback| {
+        Client::builder()
+            .token(common::TOKEN)
+            .base_url(server.url())
+            .timeout(Duration::from_millis(200))
+            .build()
+            .unwrap()
+    };
+    let server = Loopback::start(vec![slow(), group()]).await;
+    client(&server)
+        .get_participant_group()
+        .id("g1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.requests().len(), 2);
+
+    let server = Loopback::start(vec![slow(), group()]).await;
+    let error = common::create(&client(&server)).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Transport(e) if e.is_timeout()),
+        "{error:?}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+/// A server that streams a chunked body of up to 256 MiB (no `Content-Length`: the client
+/// learns the size only by reading) and reports how many bytes it managed to write.
+async fn endless_body() -> (String, tokio::task::JoinHandle<usize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 4096];
+        let _ = stream.read(&mut request).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                    transfer-encoding: chunked\r\n\r\n";
+        let mut written = 0;
+        if stream.write_all(head.as_bytes()).await.is_err() {
+            return written;
+        }
+        let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+        for _ in 0..4096 {
+            if stream.write_all(chunk.as_bytes()).await.is_err() {
+                break;
+            }
+            written += chunk.len();
+        }
+        written
+    });
+    (url, task)
+}
+
+#[tokio::test]
+async fn a_body_without_a_length_is_read_only_up_to_the_cap() {
+    let (url, server) = endless_body().await;
+    let client = Client::builder()
+        .token(common::TOKEN)
+        .base_url(url)
+        .max_response_bytes(1024 * 1024)
+        .build()
+        .unwrap();
+    let error = client
+        .get_participant_group()
+        .id("g1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("larger than the client's cap of 1048576 bytes"),
+        "{error}"
+    );
+    drop(client);
+    let written = server.await.unwrap();
+    // The client stopped reading near the cap: far less than the 256 MiB on offer went out
+    // (the rest is what the sockets' buffers took in).
+    assert!(
+        written < 64 * 1024 * 1024,
+        "the server wrote {written} bytes"
+    );
+}
