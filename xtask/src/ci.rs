@@ -1,4 +1,6 @@
-//! `cargo xtask ci`: everything CI runs, in CI's order, so that green here means green there.
+//! `cargo xtask ci`: everything CI runs, in CI's order, so that green here means green there:
+//! formatting, lints, the gate (`cargo xtask check`), the external validators, the tests, the
+//! SDK's docs with warnings as errors, and a dry run of publishing the SDK.
 //! `.ci/run` installs the pinned external validators and then runs this.
 //!
 //! The external validators (openapi-spec-validator from PyPI, Redocly CLI from npm) are run
@@ -89,6 +91,28 @@ pub fn run(root: &Path) -> ExitCode {
     // Snapshots are read-only here as in CI: a changed or missing one fails.
     tests.env = vec![("INSTA_UPDATE", "no"), ("INSTA_FORCE_PASS", "0")];
     steps.push(tests);
+    let mut docs = Step::new(
+        "docs",
+        &cargo,
+        &["doc", "-p", "prolific-sdk", "--no-deps", "--locked"],
+    );
+    // A broken link or a missing doc in the SDK's public API fails.
+    docs.env = vec![("RUSTDOCFLAGS", "-D warnings")];
+    steps.push(docs);
+    // The crate builds from its packaged tarball alone (no file outside sdk/ is needed).
+    // `--allow-dirty` lets a developer run it mid-change; CI's clone is clean anyway.
+    steps.push(Step::new(
+        "publishable",
+        &cargo,
+        &[
+            "publish",
+            "--dry-run",
+            "-p",
+            "prolific-sdk",
+            "--locked",
+            "--allow-dirty",
+        ],
+    ));
 
     for step in &steps {
         let program = step

@@ -112,3 +112,44 @@ impl VisitMut for TryIntoCalls {
         syn::visit_mut::visit_expr_mut(self, expr);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_optional_setter_takes_into_optional_and_a_required_one_is_left_alone() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub mod builder {
+                    impl Thing {
+                        pub fn label<T>(mut self, value: T) -> Self
+                        where
+                            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                            T::Error: ::std::fmt::Display,
+                        {
+                            self.label = value.try_into().map_err(|e| format!("{e}"));
+                            self
+                        }
+                        pub fn name<T>(mut self, value: T) -> Self
+                        where
+                            T: ::std::convert::TryInto<::std::string::String>,
+                            T::Error: ::std::fmt::Display,
+                        {
+                            self.name = value.try_into().map_err(|e| format!("{e}"));
+                            self
+                        }
+                    }
+                }
+            }
+        };
+        accept_plain_values(&mut file).unwrap();
+        let code = flat(&file);
+        assert!(code.contains(
+            "pubfnlabel<T,M>(mutself,value:T)->SelfwhereT:crate::IntoOptional<::std::string::String,M>"
+        ));
+        assert!(code.contains("self.label=crate::IntoOptional::into_optional(value)"));
+        assert!(code.contains("pubfnname<T>(mutself,value:T)"));
+        assert!(code.contains("self.name=value.try_into()"));
+    }
+}

@@ -165,3 +165,53 @@ fn success_type(output: &ReturnType) -> Option<Type> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A builder module as progenitor writes it, with `arm` in its status `match`.
+    fn builder_with(arm: proc_macro2::TokenStream) -> syn::File {
+        syn::parse_quote! {
+            pub mod builder {
+                impl<'a> GetThing<'a> {
+                    /// Sends a `GET` request to `/thing/`
+                    pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<types::Oops>> {
+                        let Self { client } = self;
+                        let response = result?;
+                        match response.status().as_u16() {
+                            200u16 => ResponseValue::from_response(response).await,
+                            #arm
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn send_is_split_where_the_response_arrives() {
+        let mut file = builder_with(quote!(_ => Err(Error::UnexpectedResponse(response)),));
+        own_responses(&mut file).unwrap();
+        let code = flat(&file);
+        assert!(
+            code.contains("pubasyncfnsend(self)->Result<ResponseValue<types::Thing>,crate::Error>")
+        );
+        assert!(code.contains("200u16=>crate::call::decode(client,response).await,"));
+        assert!(code.contains("_=>Err(crate::call::failure(client,response).await),"));
+        assert!(code.contains(
+            "asyncfnsend_generated(self)->Result<reqwest::Response,Error<::std::convert::Infallible>>"
+        ));
+        assert!(code.contains("letresponse=result?;Ok(response)"));
+    }
+
+    #[test]
+    fn an_arm_of_an_unknown_shape_is_refused_by_name() {
+        let mut file = builder_with(quote!(_ => panic!("surprise"),));
+        let error = own_responses(&mut file).unwrap_err();
+        assert_eq!(
+            error,
+            "a status arm of an unknown shape: `panic!(\"surprise\")`"
+        );
+    }
+}
