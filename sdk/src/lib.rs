@@ -22,18 +22,27 @@
 //! # }
 //! ```
 //!
+//! # The operations
+//! [`Client`] has one method per operation of the spec, each returning a request builder from
+//! [`builder`] whose `send()` returns [`ResponseValue`] of a type from [`types`]: list, create,
+//! read, update and delete participant groups, and list, add and remove their members.
+//! Optional fields take a plain value or an `Option` ([`IntoOptional`]).
+//!
 //! # What every call does
 //! - Sends `Authorization: Token <token>` (marked sensitive) and
 //!   `User-Agent: prolific-sdk-rust/<version>`, plus the application name if one is set.
-//! - Checks the rules the docs state in prose before sending anything (for example: a
-//!   participant group needs a name, and a workspace or an organisation, not both).
+//! - Checks, before sending anything, that no path parameter changes the path (an id that is
+//!   empty, `.` or `..`; other characters are percent-encoded) and the rules the docs state in
+//!   prose (for example: a participant group needs a name, and a workspace or an organisation,
+//!   not both).
 //! - Retries a 429 and a connection that could not be made, with exponential backoff and full
 //!   jitter, honouring `Retry-After`. A request the server may have processed (a 5xx, a
-//!   timeout after sending) is not sent again unless its method is idempotent: creating a group
-//!   twice would make two groups.
-//! - Returns [`Error`], whose variants tell apart an API error (with Prolific's `error_code`,
-//!   `title` and `detail`), a transport failure, an unreadable response, and a request refused
-//!   before sending.
+//!   timeout after sending) is sent again only for an operation that may be repeated: creating
+//!   a group twice would make two groups, while adding the same members twice adds them once.
+//! - Reads every response body under a cap ([`ClientBuilder::max_response_bytes`], 32 MiB by
+//!   default), and returns [`Error`], whose variants tell apart an API error (with Prolific's
+//!   `error_code`, `title` and `detail`), a transport failure, an unreadable response, and a
+//!   request refused before sending. Every error that follows a response carries its status.
 //! - Emits `tracing` events per attempt (operation, method, path, status, attempt, elapsed),
 //!   never the token or a body.
 //!
