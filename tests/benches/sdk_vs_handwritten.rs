@@ -1,16 +1,17 @@
 //! The SDK against a hand-written reqwest + serde client of the same operation
 //! (`bench/handwritten`), side by side: the end-to-end create call on loopback with keep-alive,
-//! and encoding the documented request and decoding the documented response. Prints
-//! SDK / hand-written for each (the goal is at most 1.05). See BENCHMARKS.md.
+//! encoding the documented request, decoding the documented response, and decoding a page of
+//! 1,000 groups (the list operation's answer). Prints SDK / hand-written for each (the goal is
+//! at most 1.05). See BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::Criterion;
-use handwritten_client::{Group, NewGroup, create_group};
+use handwritten_client::{Group, GroupList, NewGroup, create_group};
 use prolific_sdk::Client;
-use prolific_sdk::types::{CreateParticipantGroupRequest, ParticipantGroup};
+use prolific_sdk::types::{CreateParticipantGroupRequest, ParticipantGroup, ParticipantGroupList};
 use prolific_sdk_tests::{Canned, Loopback, example};
 
 const REQUEST: &str =
@@ -99,9 +100,33 @@ fn main() {
     });
     group.finish();
 
+    // 1,000 documented groups, each with its own id and name, as one list page.
+    let page: Vec<serde_json::Value> = (0..1_000)
+        .map(|i| {
+            let mut group = example(CREATED);
+            group["id"] = format!("{i:024x}").into();
+            group["name"] = format!("Group {i}").into();
+            group
+        })
+        .collect();
+    let page = serde_json::to_vec(&serde_json::json!({ "results": page })).unwrap();
+    let mut group = criterion.benchmark_group("decode_list_page");
+    group.bench_function("sdk", |b| {
+        b.iter(|| serde_json::from_slice::<ParticipantGroupList>(black_box(&page)).unwrap())
+    });
+    group.bench_function("handwritten", |b| {
+        b.iter(|| serde_json::from_slice::<GroupList>(black_box(&page)).unwrap())
+    });
+    group.finish();
+
     criterion.final_summary();
     drop(server);
-    print_ratios(&["create", "encode_request", "decode_response"]);
+    print_ratios(&[
+        "create",
+        "encode_request",
+        "decode_response",
+        "decode_list_page",
+    ]);
 }
 
 /// Reads criterion's median estimates and prints SDK / hand-written per group.

@@ -47,6 +47,13 @@ pub struct Group {
     pub workspace_id: Option<String>,
 }
 
+/// A page of groups, as `GET /api/v1/participant-groups/` answers.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GroupList {
+    /// The groups.
+    pub results: Vec<Group>,
+}
+
 /// A feeder study.
 #[derive(Debug, Clone, Deserialize)]
 pub struct FeederStudy {
