@@ -388,6 +388,18 @@ fn handle(
             state.add_members(call.id(), &ids);
             Ok((200, Some(state.member_list(call.id()))))
         }
+        "remove-from-participant-group" => {
+            state.live(call.id())?;
+            let ids = call.body["participant_ids"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            // Participants not in the group are ignored.
+            if let Some(members) = state.members.get_mut(call.id()) {
+                members.retain(|m| !ids.contains(&m["participant_id"]));
+            }
+            Ok((200, Some(state.member_list(call.id()))))
+        }
         other => Err(error(
             501,
             "Not implemented",

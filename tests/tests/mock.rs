@@ -87,6 +87,20 @@ async fn a_group_lives_through_every_operation() {
         "p1 was already in: added once"
     );
 
+    let (status, removed) = with_token(
+        &mock,
+        "DELETE",
+        &members,
+        Some(r#"{"participant_ids": ["p2", "p9"]}"#),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        removed["results"].as_array().unwrap().len(),
+        1,
+        "p9 was not in: ignored"
+    );
+
     let (status, renamed) = with_token(
         &mock,
         "PATCH",

@@ -74,6 +74,16 @@ async fn call(client: &Client, operation: &str) -> Result<Value, Error> {
                 .send()
                 .await,
         ),
+        "remove-from-participant-group" => json(
+            client
+                .remove_from_participant_group()
+                .id(GROUP)
+                .body(ParticipantIds {
+                    participant_ids: vec!["p1".into(), "p2".into()],
+                })
+                .send()
+                .await,
+        ),
         other => {
             panic!("no call for the operation `{other}`: add one to tests/tests/operations.rs")
         }
