@@ -76,7 +76,10 @@ enum Command {
     },
     /// Add participants to a group (those already in it are ignored).
     Add(Members),
-    /// Create a group, then add, list, update, read and delete it: every operation once.
+    /// Remove participants from a group (those not in it are ignored).
+    Remove(Members),
+    /// Create a group, add members, list them, remove one, rename it, read it, delete it, and
+    /// read it again (a 404): every operation on one group.
     LifeCycle {
         /// The workspace to create the group in.
         #[arg(long)]
@@ -216,6 +219,16 @@ async fn run(command: Command) -> Result<(), Error> {
                 .body(ParticipantIds { participant_ids });
             print(&added.send().await?.into_inner());
         }
+        Command::Remove(Members {
+            id,
+            participant_ids,
+        }) => {
+            let removed = client
+                .remove_from_participant_group()
+                .id(id)
+                .body(ParticipantIds { participant_ids });
+            print(&removed.send().await?.into_inner());
+        }
         Command::LifeCycle { workspace_id } => life_cycle(&client, &workspace_id).await?,
     }
     Ok(())
@@ -244,6 +257,15 @@ async fn life_cycle(client: &Client, workspace_id: &str) -> Result<(), Error> {
     print(&listed.send().await?.into_inner());
     let members = client.get_participant_group_participants().id(id);
     print(&members.send().await?.into_inner());
+    let removed = client.remove_from_participant_group().id(id);
+    let one = || vec!["p-1".to_string()];
+    print(
+        &removed
+            .body_map(|b| b.participant_ids(one()))
+            .send()
+            .await?
+            .into_inner(),
+    );
     let renamed = client
         .update_participant_group()
         .id(id)

@@ -219,6 +219,9 @@ async fn the_groups_example_takes_a_group_through_its_whole_life_cycle() {
     assert_eq!(members, added);
     let listed = json_out(&groups(&mock, &["list", "--workspace-id", "w1"]).await);
     assert_eq!(listed["results"][0]["participant_count"], 2);
+    let removed = json_out(&groups(&mock, &["remove", &id, "--participant-id", "p1"]).await);
+    assert_eq!(removed["results"][0]["participant_id"], "p2");
+    assert_eq!(removed["results"].as_array().unwrap().len(), 1);
 
     let updated =
         json_out(&groups(&mock, &["update", &id, "--name", "H", "--no-participants"]).await);
@@ -250,16 +253,17 @@ fn without_a_token_the_groups_example_runs_the_life_cycle_against_its_mock() {
         &[],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    // One JSON document per step: create, add, list, members, update, get, delete.
+    // One JSON document per step: create, add, list, members, remove, update, get, delete.
     let steps: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&out.stdout)
         .into_iter()
         .collect::<Result<_, _>>()
         .expect("JSON documents on stdout");
-    assert_eq!(steps.len(), 7, "{}", text(&out.stdout));
+    assert_eq!(steps.len(), 8, "{}", text(&out.stdout));
     assert_eq!(steps[0]["name"], "Life cycle");
     assert_eq!(steps[1]["results"].as_array().unwrap().len(), 2);
-    assert_eq!(steps[4]["name"], "Life cycle, renamed");
-    assert_eq!(steps[6], serde_json::Value::Null);
+    assert_eq!(steps[4]["results"].as_array().unwrap().len(), 1);
+    assert_eq!(steps[5]["name"], "Life cycle, renamed");
+    assert_eq!(steps[7], serde_json::Value::Null);
     let stderr = text(&out.stderr);
     assert!(
         stderr.starts_with("PROLIFIC_TOKEN is not set: sending to a local mock"),
