@@ -120,6 +120,30 @@ fn main() {
     group.finish();
 
     criterion.final_summary();
+    let sdk_create = || {
+        runtime
+            .block_on(sdk.create_participant_group().body(sdk_body.clone()).send())
+            .expect("201");
+    };
+    let hand_create = || {
+        runtime
+            .block_on(create_group(&http, &url, TOKEN, &hand_body))
+            .expect("201");
+    };
+    paired("create", sdk_create, hand_create);
+    paired(
+        "decode_list_page",
+        || {
+            drop(black_box(
+                serde_json::from_slice::<ParticipantGroupList>(&page).unwrap(),
+            ))
+        },
+        || {
+            drop(black_box(
+                serde_json::from_slice::<GroupList>(&page).unwrap(),
+            ))
+        },
+    );
     drop(server);
     print_ratios(&[
         "create",
@@ -127,6 +151,43 @@ fn main() {
         "decode_response",
         "decode_list_page",
     ]);
+}
+
+/// Times `sdk` and `hand` interleaved, so that the machine's drift in speed falls on both
+/// alike: 100 rounds, each timing a batch of 20 calls of one side then 20 of the other (which
+/// side goes first alternates), and prints the median of the per-round ratios with its
+/// quartiles.
+fn paired(name: &str, mut sdk: impl FnMut(), mut hand: impl FnMut()) {
+    const ROUNDS: usize = 100;
+    const BATCH: usize = 20;
+    let time = |f: &mut dyn FnMut()| {
+        let started = std::time::Instant::now();
+        for _ in 0..BATCH {
+            f();
+        }
+        started.elapsed().as_secs_f64()
+    };
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|round| {
+            let (s, h) = if round % 2 == 0 {
+                let s = time(&mut sdk);
+                (s, time(&mut hand))
+            } else {
+                let h = time(&mut hand);
+                (time(&mut sdk), h)
+            };
+            s / h
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let at = |q: f64| ratios[((ROUNDS - 1) as f64 * q).round() as usize];
+    println!(
+        "\n{name}, paired ({ROUNDS} rounds of {BATCH} calls a side, interleaved): SDK / \
+         hand-written median {:.3} (quartiles {:.3} to {:.3})",
+        at(0.5),
+        at(0.25),
+        at(0.75)
+    );
 }
 
 /// Reads criterion's median estimates and prints SDK / hand-written per group.

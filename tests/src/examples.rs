@@ -72,7 +72,9 @@ fn through<T: DeserializeOwned + Serialize>(name: &str, example: &Value) -> Resu
     }
 }
 
-fn without_nulls(value: &Value) -> Value {
+/// `value` without its explicit `null`s, at any depth: what the SDK's types give back, since
+/// they leave unset optional fields out.
+pub fn without_nulls(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()

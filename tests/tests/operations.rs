@@ -11,6 +11,7 @@ use prolific_sdk::types::{
     CreateParticipantGroupRequest, ParticipantIds, UpdateParticipantGroupRequest,
 };
 use prolific_sdk::{Client, Error, ResponseValue};
+use prolific_sdk_tests::examples::without_nulls;
 use prolific_sdk_tests::{Canned, Loopback, Operation, example, operations, schema_errors};
 use serde::Serialize;
 use serde_json::Value;
@@ -221,19 +222,5 @@ async fn a_rate_limited_request_is_sent_again_whatever_the_operation() {
         let result = call(&client(&server), &operation.id).await;
         assert!(result.is_ok(), "{}: {result:?}", operation.id);
         assert_eq!(server.requests().len(), 2, "{}", operation.id);
-    }
-}
-
-/// What the SDK's types give back: unset optional fields are left out, so are explicit nulls.
-fn without_nulls(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
-        other => other.clone(),
     }
 }

@@ -123,10 +123,11 @@ async fn optional_fields_take_str_string_and_options_alike() {
     );
 }
 
-fn capped(server: &Loopback, bytes: usize) -> Client {
+/// A client of `url` that reads at most `bytes` of a response body.
+fn capped(url: String, bytes: usize) -> Client {
     Client::builder()
         .token(common::TOKEN)
-        .base_url(server.url())
+        .base_url(url)
         .max_response_bytes(bytes)
         .build()
         .unwrap()
@@ -138,7 +139,7 @@ async fn a_body_over_the_cap_ends_in_an_error_that_names_it_and_keeps_the_status
     for status in [200, 400, 500] {
         let body = json!({"id": "g1", "name": long_name});
         let server = Loopback::start(vec![Canned::json(status, &body)]).await;
-        let client = capped(&server, 1_024);
+        let client = capped(server.url(), 1_024);
         let error = client
             .get_participant_group()
             .id("g1")
@@ -162,7 +163,7 @@ async fn a_body_over_the_cap_ends_in_an_error_that_names_it_and_keeps_the_status
 async fn a_body_at_the_cap_is_read_whole() {
     let body = serde_json::to_vec(&json!({"id": "g1", "name": "Group 1"})).unwrap();
     let server = Loopback::start(vec![Canned::raw(200, "application/json", body.clone())]).await;
-    let group = capped(&server, body.len())
+    let group = capped(server.url(), body.len())
         .get_participant_group()
         .id("g1")
         .send()
@@ -231,12 +232,7 @@ async fn endless_body() -> (String, tokio::task::JoinHandle<usize>) {
 #[tokio::test]
 async fn a_body_without_a_length_is_read_only_up_to_the_cap() {
     let (url, server) = endless_body().await;
-    let client = Client::builder()
-        .token(common::TOKEN)
-        .base_url(url)
-        .max_response_bytes(1024 * 1024)
-        .build()
-        .unwrap();
+    let client = capped(url, 1024 * 1024);
     let error = client
         .get_participant_group()
         .id("g1")
