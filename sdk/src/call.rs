@@ -59,7 +59,10 @@ pub(crate) fn before_response(error: GeneratedError<Infallible>) -> Error {
         }
         GeneratedError::CommunicationError(source)
         | GeneratedError::ResponseBodyError(source)
-        | GeneratedError::InvalidUpgrade(source) => Error::Transport(TransportError { source }),
+        | GeneratedError::InvalidUpgrade(source) => Error::Transport(TransportError {
+            source,
+            status: None,
+        }),
         // No error body is decoded before the response: its type is `Infallible`.
         #[allow(unreachable_code)]
         GeneratedError::ErrorResponse(value) => match value.into_inner() {},
@@ -99,7 +102,13 @@ async fn read_body(client: &Client, mut response: reqwest::Response) -> Result<V
             Ok(Some(chunk)) if bytes.len() + chunk.len() > cap => return Err(too_large()),
             Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
             Ok(None) => return Ok(bytes),
-            Err(source) => return Err(Error::Transport(TransportError { source })),
+            // The body broke off or timed out: the status that came before it is kept.
+            Err(source) => {
+                return Err(Error::Transport(TransportError {
+                    source,
+                    status: Some(status),
+                }));
+            }
         }
     }
 }

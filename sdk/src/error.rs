@@ -38,7 +38,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
-            Error::Transport(e) => e.source.status(),
+            Error::Transport(e) => e.status(),
             Error::Validation(_) | Error::Config(_) => None,
         }
     }
@@ -169,13 +169,21 @@ impl ErrorBody {
     }
 }
 
-/// No usable response arrived.
+/// No usable response arrived: none at all, or one whose body broke off.
 #[derive(Debug)]
 pub struct TransportError {
     pub(crate) source: reqwest::Error,
+    /// The status of the response whose body broke off, if one had arrived.
+    pub(crate) status: Option<StatusCode>,
 }
 
 impl TransportError {
+    /// The status of the response whose body broke off or timed out, when a response had
+    /// arrived before the failure.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status.or_else(|| self.source.status())
+    }
+
     /// Whether the connection could not be made (nothing reached Prolific).
     pub fn is_connect(&self) -> bool {
         self.source.is_connect()

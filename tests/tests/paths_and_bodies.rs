@@ -254,3 +254,37 @@ async fn a_body_without_a_length_is_read_only_up_to_the_cap() {
         "the server wrote {written} bytes"
     );
 }
+
+#[tokio::test]
+async fn a_body_that_breaks_off_is_a_transport_error_that_keeps_the_status() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 4096];
+        let _ = stream.read(&mut request).await;
+        // A thousand bytes announced, a few sent, then the connection closes.
+        let answer = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                      content-length: 1000\r\n\r\n{\"id\": \"g1\"";
+        let _ = stream.write_all(answer.as_bytes()).await;
+    });
+    let client = Client::builder()
+        .token(common::TOKEN)
+        .base_url(url)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = client
+        .get_participant_group()
+        .id("g1")
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Transport(transport) = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(transport.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    server.await.unwrap();
+}
