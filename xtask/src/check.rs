@@ -4,7 +4,8 @@
 //! 1. `spec-parses`, `openapi-3.0-schema`: the spec is valid OpenAPI 3.0, by the official
 //!    JSON Schema (vendored in `xtask/oas/`);
 //! 2. the fragment's own rules (`rules.rs`) and `generatable` (`preflight.rs`);
-//! 3. `generated-up-to-date`: the generated module is what the spec generates;
+//! 3. `generated-up-to-date`: the generated module and the generated mocks are what the spec
+//!    generates;
 //! 4. `example-valid`, `example-roundtrip`: every example validates against its schema, and
 //!    the SDK's generated types decode it and encode it back unchanged (run by the tests
 //!    crate's `spec-examples` binary: the xtask cannot link the SDK it generates).
@@ -39,6 +40,8 @@ pub struct Inputs<'a> {
     pub spec: (&'a Path, &'a str),
     /// The generated module, and how to show it.
     pub out: (&'a Path, &'a str),
+    /// The generated mocks, and how to show them.
+    pub mock_out: (&'a Path, &'a str),
     /// The `generate` command that fixes drift for these paths.
     pub fix: String,
 }
@@ -124,17 +127,21 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
     };
     if let Ok(generated) = generated {
         pass(lines, "generatable", shown);
-        let (out_path, out_shown) = inputs.out;
-        match files::drift(out_path, out_shown, &generated.code, DIFF_LINES) {
-            None => pass(lines, "generated-up-to-date", out_shown),
-            Some(text) => {
-                fail(
-                    lines,
-                    "generated-up-to-date",
-                    out_shown,
-                    format!("out of date with {shown}; run `{}`", inputs.fix),
-                );
-                *diff = Some(text);
+        for ((path, out_shown), code) in [
+            (inputs.out, &generated.code),
+            (inputs.mock_out, &generated.mock),
+        ] {
+            match files::drift(path, out_shown, code, DIFF_LINES) {
+                None => pass(lines, "generated-up-to-date", out_shown),
+                Some(text) => {
+                    fail(
+                        lines,
+                        "generated-up-to-date",
+                        out_shown,
+                        format!("out of date with {shown}; run `{}`", inputs.fix),
+                    );
+                    diff.get_or_insert_with(String::new).push_str(&text);
+                }
             }
         }
     }

@@ -20,6 +20,8 @@ pub struct Generated {
     pub operations: usize,
     /// How many named types (structs, enums, newtypes) progenitor generated.
     pub types: usize,
+    /// The mock crate's module (`sdk-mock/src/generated.rs`): header and formatted code.
+    pub mock: String,
 }
 
 /// Generates the SDK module for `spec`, or explains in one line why it cannot.
@@ -76,11 +78,41 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         .map_err(|e| format!("{}: the operation table does not parse: {e}", spec.shown))?;
     file.items.extend(table.items);
 
+    let mock = generate_mock(spec)?;
     Ok(Generated {
+        mock,
         code: format!("{}{}", header(spec), prettyplease::unparse(&file)),
         operations: operation_count(spec),
         types: type_names.len(),
     })
+}
+
+/// The typed mocks of every operation, for the crate `prolific-sdk-mock`: progenitor's
+/// httpmock generator, on a generator of its own (it adds the spec's types to its type space,
+/// which the SDK's generator already holds), naming the SDK's types through `prolific_sdk`.
+fn generate_mock(spec: &Spec) -> Result<String, String> {
+    let mut generator = Generator::new(&settings());
+    let tokens = without_panics(|| generator.httpmock(&spec.api, "prolific_sdk"))
+        .map_err(|panic| {
+            format!(
+                "{}: progenitor cannot generate the mocks: {panic}",
+                spec.shown
+            )
+        })?
+        .map_err(|e| {
+            format!(
+                "{}: progenitor rejected the spec for the mocks: {}",
+                spec.shown,
+                one_line(&e.to_string())
+            )
+        })?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        format!(
+            "{}: progenitor produced mocks that do not parse: {e}; report it with the spec",
+            spec.shown
+        )
+    })?;
+    Ok(format!("{}{}", header(spec), prettyplease::unparse(&file)))
 }
 
 /// The generator settings: every choice that shapes the SDK's generated API.

@@ -1,7 +1,8 @@
 //! `cargo xtask`: the workspace's own tooling. This file is the command line only; each job
 //! lives in its own module.
 //!
-//! - `cargo xtask generate`: spec -> `sdk/src/generated.rs`, written atomically.
+//! - `cargo xtask generate`: spec -> `sdk/src/generated.rs` (the SDK) and
+//!   `sdk-mock/src/generated.rs` (its typed mocks), each written atomically.
 //! - `cargo xtask check`: the one gate: the spec is valid OpenAPI 3.0 and follows the
 //!   fragment's rules, the generated file is what the spec generates, and the generated types
 //!   accept every example. One line per rule; see `check.rs`.
@@ -18,6 +19,7 @@ use xtask::{check, ci, codegen, diff, drift, files, spec, workspace_root};
 /// The spec and the generated module, relative to the workspace root.
 const DEFAULT_SPEC: &str = "spec/openapi.yaml";
 const DEFAULT_OUT: &str = "sdk/src/generated.rs";
+const DEFAULT_MOCK_OUT: &str = "sdk-mock/src/generated.rs";
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Tooling for the Prolific SDK workspace")]
@@ -28,7 +30,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate the SDK's module from the spec (writes only when it changed).
+    /// Generate the SDK's module and its mocks from the spec (writes only what changed).
     Generate(Paths),
     /// Check the spec, the generated module and the examples; one line per rule.
     Check {
@@ -93,6 +95,9 @@ struct Paths {
     /// The generated Rust module [default: sdk/src/generated.rs in the workspace].
     #[arg(long)]
     out: Option<PathBuf>,
+    /// The generated mocks [default: sdk-mock/src/generated.rs in the workspace].
+    #[arg(long)]
+    mock_out: Option<PathBuf>,
 }
 
 /// A path to use, and how to show it: relative to the workspace for the defaults, as given
@@ -111,10 +116,18 @@ impl Paths {
         target(self.out.as_deref(), DEFAULT_OUT)
     }
 
+    fn mock_out(&self) -> Target {
+        target(self.mock_out.as_deref(), DEFAULT_MOCK_OUT)
+    }
+
     /// The `generate` command that fixes drift for these paths.
     fn generate_command(&self) -> String {
         let mut command = String::from("cargo xtask generate");
-        for (flag, value) in [("--spec", &self.spec), ("--out", &self.out)] {
+        for (flag, value) in [
+            ("--spec", &self.spec),
+            ("--out", &self.out),
+            ("--mock-out", &self.mock_out),
+        ] {
             if let Some(value) = value {
                 command.push_str(&format!(" {flag} {}", value.display()));
             }
@@ -159,24 +172,32 @@ fn main() -> ExitCode {
 }
 
 fn generate(paths: &Paths) -> Result<ExitCode, String> {
-    let (spec_target, out) = (paths.spec(), paths.out());
+    let (spec_target, out, mock_out) = (paths.spec(), paths.out(), paths.mock_out());
     let spec = spec::load(&spec_target.path, &spec_target.shown)?;
     let generated = codegen::generate(&spec)?;
     let written = files::write_if_changed(&out.path, &out.shown, &generated.code)?;
+    let mock_written = files::write_if_changed(&mock_out.path, &mock_out.shown, &generated.mock)?;
     let summary = (written == files::Written::Updated)
         .then(|| diff::at_revision(&spec_target.path, &spec.shown, "HEAD").ok())
         .flatten()
         .map(|old| diff::compare(&old, &spec.raw.value))
         .map(|changes| diff::render(&changes, &spec.shown, "HEAD", diff::Style::Text));
+    let state = |written| match written {
+        files::Written::Updated => "updated",
+        files::Written::UpToDate => "up to date",
+    };
     println!(
         "{}: {}, {}, {}",
         out.shown,
         count(generated.operations, "operation"),
         count(generated.types, "type"),
-        match written {
-            files::Written::Updated => "updated",
-            files::Written::UpToDate => "up to date",
-        }
+        state(written)
+    );
+    println!(
+        "{}: mocks of {}, {}",
+        mock_out.shown,
+        count(generated.operations, "operation"),
+        state(mock_written)
     );
     // What the new code changes for users, against the committed spec (when in a checkout).
     if let Some(summary) = summary {
@@ -235,10 +256,11 @@ fn count(n: usize, noun: &str) -> String {
 }
 
 fn check(paths: &Paths, format: Format) -> ExitCode {
-    let (spec, out) = (paths.spec(), paths.out());
+    let (spec, out, mock_out) = (paths.spec(), paths.out(), paths.mock_out());
     let inputs = check::Inputs {
         spec: (&spec.path, &spec.shown),
         out: (&out.path, &out.shown),
+        mock_out: (&mock_out.path, &mock_out.shown),
         fix: paths.generate_command(),
     };
     let (report, ok) = check::run(&inputs, format == Format::Json);

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{
-    check_in, failures, generate_in, real_spec_counts, root, scratch_with_spec, stderr, stdout,
+    check_in, failures, generate_in, generate_report, root, scratch_with_spec, stderr, stdout,
     xtask,
 };
 
@@ -27,18 +27,12 @@ fn generate_reports_each_output_and_is_byte_identical_when_run_twice() {
     let dir = scratch_with_spec();
     let first = generate_in(dir.path());
     assert!(first.status.success(), "{}", stderr(&first));
-    assert_eq!(
-        stdout(&first),
-        format!("generated.rs: {}, updated\n", real_spec_counts())
-    );
+    assert_eq!(stdout(&first), generate_report("updated", "updated"));
     let bytes = std::fs::read(dir.path().join("generated.rs")).unwrap();
 
     let second = generate_in(dir.path());
     assert!(second.status.success(), "{}", stderr(&second));
-    assert_eq!(
-        stdout(&second),
-        format!("generated.rs: {}, up to date\n", real_spec_counts())
-    );
+    assert_eq!(stdout(&second), generate_report("up to date", "up to date"));
     assert_eq!(
         std::fs::read(dir.path().join("generated.rs")).unwrap(),
         bytes
@@ -93,11 +87,14 @@ fn check_names_the_drifted_file_shows_the_diff_and_the_fix_and_generate_fixes_it
 
     let drift = check_in(dir.path());
     assert_eq!(drift.status.code(), Some(1));
+    // Both files name the spec's hash in their header: both are stale.
     assert_eq!(
         failures(&drift),
         [
             "fail  generated-up-to-date  generated.rs: out of date with openapi.yaml; run \
-          `cargo xtask generate --spec openapi.yaml --out generated.rs`"
+          `cargo xtask generate --spec openapi.yaml --out generated.rs --mock-out mock.rs`",
+            "fail  generated-up-to-date  mock.rs: out of date with openapi.yaml; run \
+          `cargo xtask generate --spec openapi.yaml --out generated.rs --mock-out mock.rs`"
         ]
     );
     let report = stdout(&drift);
@@ -120,10 +117,7 @@ fn check_names_the_drifted_file_shows_the_diff_and_the_fix_and_generate_fixes_it
     );
 
     let fixed = generate_in(dir.path());
-    assert_eq!(
-        stdout(&fixed),
-        format!("generated.rs: {}, updated\n", real_spec_counts())
-    );
+    assert_eq!(stdout(&fixed), generate_report("updated", "updated"));
     assert!(check_in(dir.path()).status.success());
 }
 
@@ -132,12 +126,18 @@ fn check_reports_a_missing_generated_file() {
     let dir = scratch_with_spec();
     let out = check_in(dir.path());
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(failures(&out).len(), 1, "{}", stdout(&out));
+    assert_eq!(failures(&out).len(), 2, "{}", stdout(&out));
     assert!(stdout(&out).contains("generated.rs: cannot read it"));
-    assert!(
-        failures(&out)[0]
-            .ends_with("run `cargo xtask generate --spec openapi.yaml --out generated.rs`")
-    );
+    assert!(stdout(&out).contains("mock.rs: cannot read it"));
+    for line in failures(&out) {
+        assert!(
+            line.ends_with(
+                "run `cargo xtask generate --spec openapi.yaml --out generated.rs --mock-out \
+                 mock.rs`"
+            ),
+            "{line}"
+        );
+    }
 }
 
 /// Each `bad/NAME` spec sits beside `bad/NAME.stderr`, the exact line `generate` must print.
@@ -161,7 +161,10 @@ fn each_bad_spec_gets_its_one_line_and_leaves_the_output_untouched() {
         std::fs::write(&out_file, before).unwrap();
 
         let out_path = out_file.to_str().unwrap();
-        let generate = xtask(&["generate", "--spec", &name, "--out", out_path], &fixtures);
+        let mock_file = scratch.path().join("mock.rs");
+        let mock_path = mock_file.to_str().unwrap();
+        let paths = ["--spec", &name, "--out", out_path, "--mock-out", mock_path];
+        let generate = xtask(&[&["generate"][..], &paths].concat(), &fixtures);
         let err = stderr(&generate);
         assert_eq!(generate.status.code(), Some(1), "{name}: {err}");
         assert_eq!(err, expected, "{name}");
@@ -170,7 +173,7 @@ fn each_bad_spec_gets_its_one_line_and_leaves_the_output_untouched() {
         assert!(stdout(&generate).is_empty(), "{name}");
 
         // `check` reports the same problem as one of its failed rules.
-        let check = xtask(&["check", "--spec", &name, "--out", out_path], &fixtures);
+        let check = xtask(&[&["check"][..], &paths].concat(), &fixtures);
         assert_eq!(check.status.code(), Some(1), "{name}");
         let report = stdout(&check);
         assert!(
@@ -263,4 +266,33 @@ fn a_failed_write_leaves_the_target_and_no_temporary_file() {
         .collect();
     names.sort();
     assert_eq!(names, ["generated.rs", "openapi.yaml"]);
+}
+
+#[test]
+fn check_names_stale_mocks_and_generate_fixes_them() {
+    let dir = scratch_with_spec();
+    assert!(generate_in(dir.path()).status.success());
+    let mock = dir.path().join("mock.rs");
+    let text = std::fs::read_to_string(&mock).unwrap();
+    std::fs::write(&mock, text.replacen("pub fn ok(", "pub fn okay(", 1)).unwrap();
+
+    let stale = check_in(dir.path());
+    assert_eq!(stale.status.code(), Some(1));
+    assert_eq!(
+        failures(&stale),
+        [
+            "fail  generated-up-to-date  mock.rs: out of date with openapi.yaml; run \
+             `cargo xtask generate --spec openapi.yaml --out generated.rs --mock-out mock.rs`"
+        ]
+    );
+    let report = stdout(&stale);
+    assert!(report.contains("--- mock.rs (on disk)"), "{report}");
+    assert!(
+        report.contains("pass  generated-up-to-date  generated.rs"),
+        "{report}"
+    );
+
+    let fixed = generate_in(dir.path());
+    assert_eq!(stdout(&fixed), generate_report("up to date", "updated"));
+    assert!(check_in(dir.path()).status.success());
 }

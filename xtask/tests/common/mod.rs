@@ -62,26 +62,24 @@ pub fn scratch_with_spec() -> tempfile::TempDir {
     dir
 }
 
-/// `generate --spec openapi.yaml --out generated.rs` in `dir`.
+/// The paths every command in a scratch folder names: the spec and both generated files.
+pub const SCRATCH: [&str; 6] = [
+    "--spec",
+    "openapi.yaml",
+    "--out",
+    "generated.rs",
+    "--mock-out",
+    "mock.rs",
+];
+
+/// `generate --spec openapi.yaml --out generated.rs --mock-out mock.rs` in `dir`.
 pub fn generate_in(dir: &Path) -> Output {
-    xtask(
-        &[
-            "generate",
-            "--spec",
-            "openapi.yaml",
-            "--out",
-            "generated.rs",
-        ],
-        dir,
-    )
+    xtask(&[&["generate"][..], &SCRATCH].concat(), dir)
 }
 
-/// `check --spec openapi.yaml --out generated.rs` in `dir`.
+/// `check --spec openapi.yaml --out generated.rs --mock-out mock.rs` in `dir`.
 pub fn check_in(dir: &Path) -> Output {
-    xtask(
-        &["check", "--spec", "openapi.yaml", "--out", "generated.rs"],
-        dir,
-    )
+    xtask(&[&["check"][..], &SCRATCH].concat(), dir)
 }
 
 /// The `fail` lines of a check report.
@@ -93,14 +91,19 @@ pub fn failures(output: &Output) -> Vec<String> {
         .collect()
 }
 
-/// What `generate` reports for the real spec: "N operations, M types", counted from the spec
-/// itself (each operation is a method under a path; each schema becomes one named type).
-pub fn real_spec_counts() -> String {
+/// What `generate` prints for the real spec in a scratch folder, with the state (`updated` or
+/// `up to date`) of the SDK's file and of the mocks: the counts come from the spec itself (each
+/// operation is a method under a path; each schema becomes one named type).
+pub fn generate_report(sdk: &str, mock: &str) -> String {
     let types = real_spec()["components"]["schemas"]
         .as_object()
         .expect("schemas")
         .len();
-    format!("{} operations, {types} types", real_spec_operations())
+    let operations = real_spec_operations();
+    format!(
+        "generated.rs: {operations} operations, {types} types, {sdk}\n\
+         mock.rs: mocks of {operations} operations, {mock}\n"
+    )
 }
 
 /// How many operations the real spec has: each a method under a path.
