@@ -6,6 +6,7 @@
 pub mod examples;
 mod loopback;
 pub mod mock;
+pub mod raw;
 mod spec;
 
 pub use loopback::{Canned, Loopback, Recorded};

@@ -1,13 +1,11 @@
-//! A recording HTTP/1.1 server on 127.0.0.1, hand-written on tokio and httparse rather than
-//! taken from a mocking crate: tests need the exact bytes on the wire, and to send broken or
-//! late responses.
+//! A recording HTTP server on 127.0.0.1 for the tests, on wiremock's: it answers with canned
+//! responses in turn, or with what a handler decides, and records every request (method,
+//! target, headers, body bytes). Responses a conforming server would not send (an interim 1xx
+//! as the answer, a body that breaks off) come from `raw.rs` instead.
 
-use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 /// One request as the server received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,13 +74,6 @@ impl Canned {
         self
     }
 
-    /// Whether the server closes the connection after this response (`connection: close`).
-    fn closes(&self) -> bool {
-        self.headers
-            .iter()
-            .any(|(n, v)| n.eq_ignore_ascii_case("connection") && v.eq_ignore_ascii_case("close"))
-    }
-
     /// Answers only after `delay` (the request has been read by then).
     pub fn after(mut self, delay: Duration) -> Self {
         self.delay = delay;
@@ -93,10 +84,9 @@ impl Canned {
 /// A server on 127.0.0.1 that answers the n-th request with the n-th canned response (the
 /// last one again when they run out), and records every request. It stops when dropped.
 pub struct Loopback {
-    addr: SocketAddr,
+    server: wiremock::MockServer,
     /// Every request so far; `None` for a server that keeps nothing (benchmarks).
     recorded: Option<Arc<Mutex<Vec<Recorded>>>>,
-    task: tokio::task::JoinHandle<()>,
 }
 
 /// Decides the answer to a request, given the request and how many came before it.
@@ -126,29 +116,24 @@ impl Loopback {
         handler: impl Fn(&Recorded, usize) -> Canned + Send + Sync + 'static,
         record: bool,
     ) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("local addr");
+        // A server of its own (not wiremock's shared pool): tests run in parallel.
+        let server = wiremock::MockServer::builder().start().await;
         let recorded = record.then(|| Arc::new(Mutex::new(Vec::new())));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let task = {
-            let recorded = recorded.clone();
-            tokio::spawn(async move {
-                while let Ok((stream, _)) = listener.accept().await {
-                    let (recorded, handler) = (recorded.clone(), Arc::clone(&handler));
-                    tokio::spawn(serve(stream, recorded, handler));
-                }
-            })
+        let responder = Responder {
+            handler: Arc::new(handler),
+            recorded: recorded.clone(),
+            answered: AtomicUsize::new(0),
         };
-        Self {
-            addr,
-            recorded,
-            task,
-        }
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(responder)
+            .mount(&server)
+            .await;
+        Self { server, recorded }
     }
 
     /// The base URL to give the client, e.g. `http://127.0.0.1:41234`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.uri()
     }
 
     /// Every request received so far, in order (none for a server made by `answering`).
@@ -160,97 +145,43 @@ impl Loopback {
     }
 }
 
-impl Drop for Loopback {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-/// Serves one connection, request after request (clients keep connections alive).
-async fn serve(
-    mut stream: TcpStream,
-    recorded: Option<Arc<Mutex<Vec<Recorded>>>>,
+/// Records each request and answers it through the handler.
+struct Responder {
     handler: Arc<Handler>,
-) {
-    let mut buffer = Vec::new();
-    let mut unrecorded = 0;
-    while let Some(request) = read_request(&mut stream, &mut buffer).await {
-        let index = match &recorded {
-            Some(recorded) => {
-                let mut all = recorded.lock().expect("not poisoned");
-                all.push(request.clone());
-                all.len() - 1
-            }
-            None => {
-                unrecorded += 1;
-                unrecorded - 1
-            }
-        };
-        let response = &handler(&request, index);
-        tokio::time::sleep(response.delay).await;
-        if stream.write_all(&encode(response)).await.is_err() || response.closes() {
-            return;
-        }
-    }
+    recorded: Option<Arc<Mutex<Vec<Recorded>>>>,
+    answered: AtomicUsize,
 }
 
-/// Reads one request; `None` when the connection closes or the request is malformed.
-async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Recorded> {
-    loop {
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        let mut request = httparse::Request::new(&mut headers);
-        if let httparse::Status::Complete(head_len) = request.parse(buffer).ok()? {
-            let headers: Vec<(String, String)> = request
+impl wiremock::Respond for Responder {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let target = match request.url.query() {
+            Some(query) => format!("{}?{query}", request.url.path()),
+            None => request.url.path().to_string(),
+        };
+        let recorded = Recorded {
+            method: request.method.to_string(),
+            target,
+            headers: request
                 .headers
                 .iter()
-                .map(|h| {
-                    (
-                        h.name.to_ascii_lowercase(),
-                        String::from_utf8_lossy(h.value).into_owned(),
-                    )
+                .map(|(name, value)| {
+                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                    (name.as_str().to_string(), value)
                 })
-                .collect();
-            let method = request.method?.to_string();
-            let target = request.path?.to_string();
-            let body_len: usize = headers
-                .iter()
-                .find(|(n, _)| n == "content-length")
-                .and_then(|(_, v)| v.parse().ok())
-                .unwrap_or(0);
-            while buffer.len() < head_len + body_len {
-                read_more(stream, buffer).await?;
-            }
-            let body = buffer[head_len..head_len + body_len].to_vec();
-            buffer.drain(..head_len + body_len);
-            return Some(Recorded {
-                method,
-                target,
-                headers,
-                body,
-            });
+                .collect(),
+            body: request.body.clone(),
+        };
+        let index = self.answered.fetch_add(1, Ordering::SeqCst);
+        let canned = (self.handler)(&recorded, index);
+        if let Some(all) = &self.recorded {
+            all.lock().expect("not poisoned").push(recorded);
         }
-        read_more(stream, buffer).await?;
-    }
-}
-
-async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
-    let mut chunk = [0u8; 8192];
-    match stream.read(&mut chunk).await {
-        Ok(0) | Err(_) => None,
-        Ok(n) => {
-            buffer.extend_from_slice(&chunk[..n]);
-            Some(())
+        let mut template = wiremock::ResponseTemplate::new(canned.status)
+            .set_body_bytes(canned.body)
+            .set_delay(canned.delay);
+        for (name, value) in &canned.headers {
+            template = template.insert_header(name.as_str(), value.as_str());
         }
+        template
     }
-}
-
-fn encode(response: &Canned) -> Vec<u8> {
-    let mut head = format!("HTTP/1.1 {} Canned\r\n", response.status);
-    for (name, value) in &response.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str(&format!("content-length: {}\r\n\r\n", response.body.len()));
-    let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(&response.body);
-    bytes
 }

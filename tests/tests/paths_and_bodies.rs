@@ -7,6 +7,7 @@ mod common;
 use std::time::Duration;
 
 use prolific_sdk::{Client, Error};
+use prolific_sdk_tests::raw::{self, Raw};
 use prolific_sdk_tests::{Canned, Loopback};
 use serde_json::json;
 
@@ -202,7 +203,8 @@ async fn a_timed_out_read_is_sent_again_and_a_timed_out_create_is_not() {
 }
 
 /// A server that streams a chunked body of up to 256 MiB (no `Content-Length`: the client
-/// learns the size only by reading) and reports how many bytes it managed to write.
+/// learns the size only by reading) and reports how many bytes it managed to write. Written
+/// here on a socket: the point is how far the client reads, which only the writer can count.
 async fn endless_body() -> (String, tokio::task::JoinHandle<usize>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -257,18 +259,9 @@ async fn a_body_without_a_length_is_read_only_up_to_the_cap() {
 
 #[tokio::test]
 async fn a_body_that_breaks_off_is_a_transport_error_that_keeps_the_status() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        let (mut stream, _) = listener.accept().await.unwrap();
-        let mut request = [0u8; 4096];
-        let _ = stream.read(&mut request).await;
-        // A thousand bytes announced, a few sent, then the connection closes.
-        let answer = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
-                      content-length: 1000\r\n\r\n{\"id\": \"g1\"";
-        let _ = stream.write_all(answer.as_bytes()).await;
-    });
+    // A thousand bytes announced, a few sent, then the connection closes.
+    let server = Raw::serve(|| raw::response(200, 1000, br#"{"id": "g1""#)).await;
+    let url = server.url();
     let client = Client::builder()
         .token(common::TOKEN)
         .base_url(url)
@@ -286,5 +279,4 @@ async fn a_body_that_breaks_off_is_a_transport_error_that_keeps_the_status() {
     };
     assert_eq!(transport.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
-    server.await.unwrap();
 }
