@@ -1,5 +1,6 @@
 //! Snapshots of the exact requests the SDK sends, as a loopback server received them: method,
-//! target (path and query), headers in the order sent, and the body's bytes.
+//! target (path and query), headers sorted by name (Prolific reads names and values, not their
+//! order), and the body's bytes.
 //!
 //! Volatile values are replaced: the loopback port in `host`, the token, and the SDK's version
 //! in `user-agent`. Everything else is what Prolific would receive.
@@ -35,7 +36,9 @@ fn render(request: &Recorded, server: &Loopback) -> String {
     let host = server.url().trim_start_matches("http://").to_string();
     let agent = format!("prolific-sdk-rust/{}", prolific_sdk::VERSION);
     let mut text = format!("{} {}\n", request.method, request.target);
-    for (name, value) in &request.headers {
+    let mut headers = request.headers.clone();
+    headers.sort();
+    for (name, value) in &headers {
         let value = value
             .replace(&host, "[loopback]")
             .replace(TOKEN, "[token]")
