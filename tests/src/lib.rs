@@ -1,7 +1,7 @@
 //! Shared helpers of the SDK's integration tests (`tests/tests/*.rs`) and of the SDK's
-//! example: a loopback HTTP server that records every request, the spec's examples and
-//! schemas and operations, and a stateful mock of the participant-groups API that checks
-//! requests (and its own answers) against the spec.
+//! examples: a recording loopback server (on wiremock), a server of raw bytes for answers no
+//! conforming server sends, the spec's examples, schemas and operations, and a stateful mock of
+//! the participant-groups API that checks requests (and its own answers) against the spec.
 
 pub mod examples;
 mod loopback;
