@@ -309,6 +309,7 @@ fn kind_of(schema: &Value) -> String {
         Some(ty) => ty.to_string(),
         None if schema.get("properties").is_some() => "object".into(),
         None if schema.get("oneOf").is_some() => "oneOf".into(),
+        None if schema.get("anyOf").is_some() => "anyOf".into(),
         None => "any".into(),
     }
 }
@@ -467,7 +468,16 @@ pub fn report(
 
 #[cfg(test)]
 mod tests {
-    use super::glob;
+    use super::{glob, kind_of};
+
+    #[test]
+    fn a_schema_without_a_type_is_named_by_its_combinator() {
+        use serde_json::json;
+        assert_eq!(kind_of(&json!({"anyOf": [{"type": "string"}]})), "anyOf");
+        assert_eq!(kind_of(&json!({"oneOf": [{"type": "string"}]})), "oneOf");
+        assert_eq!(kind_of(&json!({"properties": {}})), "object");
+        assert_eq!(kind_of(&json!({})), "any");
+    }
 
     #[test]
     fn allow_list_places_match_with_stars() {

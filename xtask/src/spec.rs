@@ -68,14 +68,22 @@ pub fn from_json(value: &serde_json::Value, shown: &str) -> Result<Spec, String>
 }
 
 /// Reads the document's shape as OpenAPI 3.0, from the bytes so that errors have positions.
+///
+/// A YAML document may hold what JSON cannot, such as an example map with integer keys
+/// (`{0: Right-handed}`), which the OpenAPI types refuse when read from YAML. When the bytes do
+/// not read, the document's JSON value (keys made strings, as a JSON document gives them) is
+/// tried before the located error is reported.
 pub fn parse(raw: Raw) -> Result<Spec, String> {
     let shown = raw.shown.clone();
     let api = if raw.json {
         serde_json::from_slice(&raw.bytes)
             .map_err(|e| json_error(&shown, "not an OpenAPI 3.0 document", &e))?
     } else {
-        serde_yaml_ng::from_slice(&raw.bytes)
-            .map_err(|e| yaml_error(&shown, "not an OpenAPI 3.0 document", &e))?
+        match serde_yaml_ng::from_slice(&raw.bytes) {
+            Ok(api) => api,
+            Err(e) => serde_json::from_value(raw.value.clone())
+                .map_err(|_| yaml_error(&shown, "not an OpenAPI 3.0 document", &e))?,
+        }
     };
     Ok(Spec { raw, api, shown })
 }

@@ -296,3 +296,24 @@ fn check_names_stale_mocks_and_generate_fixes_them() {
     assert_eq!(stdout(&fixed), generate_report("up to date", "updated"));
     assert!(check_in(dir.path()).status.success());
 }
+
+#[test]
+fn a_yaml_map_with_integer_keys_reads_as_json_would() {
+    // YAML allows integer keys; Prolific's published document has them in an example
+    // (`choices: {0: Right-handed, 1: Left-handed}`).
+    let dir = scratch_with_spec();
+    let spec = dir.path().join("openapi.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let edited = text.replacen(
+        "info:\n",
+        "info:\n  x-choices:\n    0: Right-handed\n    1: Left-handed\n",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&spec, edited).unwrap();
+    let generated = generate_in(dir.path());
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let out = check_in(dir.path());
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with("pass  spec-parses           openapi.yaml\n"));
+}
