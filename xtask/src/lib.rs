@@ -15,8 +15,14 @@ pub mod rules;
 pub mod spec;
 
 /// The workspace root: `xtask/` sits directly in it.
+///
+/// `cargo run` (behind the `cargo xtask` alias) names the manifest of the checkout it runs in
+/// through `CARGO_MANIFEST_DIR`; the path compiled into the binary is only a fallback, because
+/// with one target directory shared by two checkouts, cargo may run a binary built in the other.
 pub fn workspace_root() -> std::path::PathBuf {
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest
         .parent()
         .map(std::path::Path::to_path_buf)

@@ -317,3 +317,29 @@ fn a_yaml_map_with_integer_keys_reads_as_json_would() {
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(stdout(&out).starts_with("pass  spec-parses           openapi.yaml\n"));
 }
+
+#[test]
+fn the_xtask_works_on_the_checkout_cargo_runs_it_in_not_the_one_that_built_it() {
+    // A second checkout: this binary was built from the first, as happens when two checkouts
+    // share one CARGO_TARGET_DIR. `cargo run` names the second one's manifest.
+    let other = tempfile::tempdir().unwrap();
+    for folder in ["spec", "xtask", "sdk/src", "sdk-mock/src"] {
+        std::fs::create_dir_all(other.path().join(folder)).unwrap();
+    }
+    std::fs::copy(
+        root().join("spec/openapi.yaml"),
+        other.path().join("spec/openapi.yaml"),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["generate"])
+        .env("CARGO_MANIFEST_DIR", other.path().join("xtask"))
+        .current_dir(other.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(other.path().join("sdk/src/generated.rs").is_file());
+    assert!(other.path().join("sdk-mock/src/generated.rs").is_file());
+    // The first checkout's files were not touched: they are still what its spec generates.
+    assert!(xtask(&["check"], &root()).status.success());
+}
