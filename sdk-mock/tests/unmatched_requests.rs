@@ -24,15 +24,7 @@ fn an_unmatched_request_is_a_404_and_the_assertion_names_what_differed() {
                 .unwrap(),
         );
     });
-    let client = Client::builder()
-        .token("test-token")
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (client, runtime) = client_of(&server);
     // The code under test sends another name than the test expects.
     let error = runtime
         .block_on(
@@ -70,15 +62,7 @@ fn a_request_to_another_group_names_the_path() {
             &ParticipantGroup::try_from(ParticipantGroup::builder().id("g1").name("G")).unwrap(),
         );
     });
-    let client = Client::builder()
-        .token("test-token")
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (client, runtime) = client_of(&server);
     let error = runtime
         .block_on(client.get_participant_group().id("g2").send())
         .unwrap_err();
@@ -90,6 +74,21 @@ fn a_request_to_another_group_names_the_path() {
         message.contains("/api/v1/participant-groups/g2/"),
         "{message}"
     );
+}
+
+/// A client of the mock, and a runtime to drive it from a plain test (whose thread can then
+/// run the mock's blocking `assert`).
+fn client_of(server: &MockServer) -> (Client, tokio::runtime::Runtime) {
+    let client = Client::builder()
+        .token("test-token")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    (client, runtime)
 }
 
 /// The message of the panic `assert` raises.

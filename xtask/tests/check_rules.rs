@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{check_in, failures, generate_in, scratch_with_spec, stdout, xtask};
+use common::{SCRATCH, check_in, failures, generate_in, scratch_with_spec, stdout, xtask};
 
 const OPERATION: &str = "paths.\"/api/v1/participant-groups/\".post";
 
@@ -283,17 +283,7 @@ fn json_format_reports_each_rule_for_machines() {
     );
     assert!(generate_in(dir.path()).status.success());
     let out = xtask(
-        &[
-            "check",
-            "--spec",
-            "openapi.yaml",
-            "--out",
-            "generated.rs",
-            "--mock-out",
-            "mock.rs",
-            "--format",
-            "json",
-        ],
+        &[&["check"][..], &SCRATCH, &["--format", "json"]].concat(),
         dir.path(),
     );
     assert_eq!(out.status.code(), Some(1));
