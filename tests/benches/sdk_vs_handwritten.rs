@@ -9,15 +9,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::Criterion;
-use handwritten_client::{Group, GroupList, NewGroup, create_group};
+use handwritten_client::{Group, GroupList, create_group};
 use prolific_sdk::Client;
-use prolific_sdk::types::{CreateParticipantGroupRequest, ParticipantGroup, ParticipantGroupList};
+use prolific_sdk::types::{ParticipantGroup, ParticipantGroupList};
 use prolific_sdk_tests::{Canned, Loopback, example};
 
-const REQUEST: &str =
-    "/paths/~1api~1v1~1participant-groups~1/post/requestBody/content/application~1json";
-const CREATED: &str =
-    "/paths/~1api~1v1~1participant-groups~1/post/responses/201/content/application~1json";
+mod inputs;
+
+use inputs::{CREATED, created, handwritten_request, list_page, sdk_request};
+
 const TOKEN: &str = "bench-token";
 
 /// Both sides send the same request with the same settings.
@@ -47,21 +47,7 @@ fn main() {
         .timeout(TIMEOUT)
         .build()
         .expect("the reqwest client builds");
-    let request_json = example(REQUEST);
-    let sdk_body: CreateParticipantGroupRequest =
-        serde_json::from_value(request_json.clone()).expect("a valid request");
-    let hand_body = NewGroup {
-        description: sdk_body.description.clone(),
-        name: sdk_body.name.clone(),
-        organisation_id: sdk_body.organisation_id.clone(),
-        participant_ids: sdk_body.participant_ids.clone(),
-        workspace_id: sdk_body.workspace_id.clone(),
-    };
-    // Both sides must send the same bytes for the comparison to mean anything.
-    assert_eq!(
-        serde_json::to_vec(&sdk_body).unwrap(),
-        serde_json::to_vec(&hand_body).unwrap()
-    );
+    let (sdk_body, hand_body) = (sdk_request(), handwritten_request());
     let url = server.url();
 
     let mut group = criterion.benchmark_group("create");
@@ -90,7 +76,7 @@ fn main() {
     });
     group.finish();
 
-    let response = serde_json::to_vec(&example(CREATED)).unwrap();
+    let response = created();
     let mut group = criterion.benchmark_group("decode_response");
     group.bench_function("sdk", |b| {
         b.iter(|| serde_json::from_slice::<ParticipantGroup>(black_box(&response)).unwrap())
@@ -100,16 +86,7 @@ fn main() {
     });
     group.finish();
 
-    // 1,000 documented groups, each with its own id and name, as one list page.
-    let page: Vec<serde_json::Value> = (0..1_000)
-        .map(|i| {
-            let mut group = example(CREATED);
-            group["id"] = format!("{i:024x}").into();
-            group["name"] = format!("Group {i}").into();
-            group
-        })
-        .collect();
-    let page = serde_json::to_vec(&serde_json::json!({ "results": page })).unwrap();
+    let page = list_page();
     let mut group = criterion.benchmark_group("decode_list_page");
     group.bench_function("sdk", |b| {
         b.iter(|| serde_json::from_slice::<ParticipantGroupList>(black_box(&page)).unwrap())
@@ -130,9 +107,34 @@ fn main() {
             .block_on(create_group(&http, &url, TOKEN, &hand_body))
             .expect("201");
     };
-    paired("create", sdk_create, hand_create);
+    paired("create", 20, sdk_create, hand_create);
+    paired(
+        "encode_request",
+        2_000,
+        || drop(black_box(serde_json::to_vec(black_box(&sdk_body)).unwrap())),
+        || {
+            drop(black_box(
+                serde_json::to_vec(black_box(&hand_body)).unwrap(),
+            ))
+        },
+    );
+    paired(
+        "decode_response",
+        2_000,
+        || {
+            drop(black_box(
+                serde_json::from_slice::<ParticipantGroup>(&response).unwrap(),
+            ))
+        },
+        || {
+            drop(black_box(
+                serde_json::from_slice::<Group>(&response).unwrap(),
+            ))
+        },
+    );
     paired(
         "decode_list_page",
+        20,
         || {
             drop(black_box(
                 serde_json::from_slice::<ParticipantGroupList>(&page).unwrap(),
@@ -154,15 +156,14 @@ fn main() {
 }
 
 /// Times `sdk` and `hand` interleaved, so that the machine's drift in speed falls on both
-/// alike: 100 rounds, each timing a batch of 20 calls of one side then 20 of the other (which
-/// side goes first alternates), and prints the median of the per-round ratios with its
-/// quartiles.
-fn paired(name: &str, mut sdk: impl FnMut(), mut hand: impl FnMut()) {
+/// alike: 100 rounds, each timing a batch of `batch` calls of one side then as many of the
+/// other (which side goes first alternates), and prints the median of the per-round ratios with
+/// its quartiles.
+fn paired(name: &str, batch: usize, mut sdk: impl FnMut(), mut hand: impl FnMut()) {
     const ROUNDS: usize = 100;
-    const BATCH: usize = 20;
     let time = |f: &mut dyn FnMut()| {
         let started = std::time::Instant::now();
-        for _ in 0..BATCH {
+        for _ in 0..batch {
             f();
         }
         started.elapsed().as_secs_f64()
@@ -182,7 +183,7 @@ fn paired(name: &str, mut sdk: impl FnMut(), mut hand: impl FnMut()) {
     ratios.sort_by(f64::total_cmp);
     let at = |q: f64| ratios[((ROUNDS - 1) as f64 * q).round() as usize];
     println!(
-        "\n{name}, paired ({ROUNDS} rounds of {BATCH} calls a side, interleaved): SDK / \
+        "\n{name}, paired ({ROUNDS} rounds of {batch} calls a side, interleaved): SDK / \
          hand-written median {:.3} (quartiles {:.3} to {:.3})",
         at(0.5),
         at(0.25),

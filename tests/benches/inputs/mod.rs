@@ -1,0 +1,56 @@
+//! What both benchmarks feed the SDK and the hand-written client: the spec's documented
+//! request and response, and a page of 1,000 groups, the same bytes for both sides.
+
+#![allow(dead_code)] // each benchmark uses its own part
+
+use handwritten_client::NewGroup;
+use prolific_sdk::types::CreateParticipantGroupRequest;
+use prolific_sdk_tests::example;
+
+/// The create operation's documented request body, in the spec.
+pub const REQUEST: &str =
+    "/paths/~1api~1v1~1participant-groups~1/post/requestBody/content/application~1json";
+/// The create operation's documented 201 body, in the spec.
+pub const CREATED: &str =
+    "/paths/~1api~1v1~1participant-groups~1/post/responses/201/content/application~1json";
+
+/// The documented request, as the SDK's type.
+pub fn sdk_request() -> CreateParticipantGroupRequest {
+    serde_json::from_value(example(REQUEST)).expect("a valid request")
+}
+
+/// The documented request, as the hand-written type; both encode to the same bytes.
+pub fn handwritten_request() -> NewGroup {
+    let sdk = sdk_request();
+    let hand = NewGroup {
+        description: sdk.description.clone(),
+        name: sdk.name.clone(),
+        organisation_id: sdk.organisation_id.clone(),
+        participant_ids: sdk.participant_ids.clone(),
+        workspace_id: sdk.workspace_id.clone(),
+    };
+    // Both sides must send the same bytes for the comparison to mean anything.
+    assert_eq!(
+        serde_json::to_vec(&sdk).unwrap(),
+        serde_json::to_vec(&hand).unwrap()
+    );
+    hand
+}
+
+/// The documented 201 body's bytes.
+pub fn created() -> Vec<u8> {
+    serde_json::to_vec(&example(CREATED)).expect("JSON encodes")
+}
+
+/// A list page of 1,000 documented groups, each with its own id and name.
+pub fn list_page() -> Vec<u8> {
+    let page: Vec<serde_json::Value> = (0..1_000)
+        .map(|i| {
+            let mut group = example(CREATED);
+            group["id"] = format!("{i:024x}").into();
+            group["name"] = format!("Group {i}").into();
+            group
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({ "results": page })).expect("JSON encodes")
+}
