@@ -10,6 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///A new participant group. Either `workspace_id` or `organisation_id` must be specified (a group belongs to a workspace or to an organisation, not both).
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateParticipantGroupRequest {
         ///A description of the participant group
@@ -33,6 +34,7 @@ pub mod types {
         }
     }
     ///What went wrong, and where to read more about it.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorDetail {
         ///A link to more information about the error
@@ -59,6 +61,7 @@ pub mod types {
         }
     }
     ///The error's details, in one of three forms: a message, a list of messages, or a map from a field name to that field's messages.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ErrorMessages {
@@ -92,6 +95,7 @@ pub mod types {
         }
     }
     ///The body Prolific sends with an error status.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorResponse {
         ///The error
@@ -103,6 +107,7 @@ pub mod types {
         }
     }
     ///A completion code of a feeder study, and what it does to the group.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FeederCompletionCode {
         ///What the code does to the participant group: `ADD_TO_PARTICIPANT_GROUP` or `REMOVE_FROM_PARTICIPANT_GROUP` (new values can appear)
@@ -120,6 +125,7 @@ pub mod types {
         }
     }
     ///A study configured to modify the participants of a group through its completion codes.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FeederStudy {
         ///The completion codes of the study that modify this group
@@ -143,6 +149,7 @@ pub mod types {
         }
     }
     ///A participant group.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantGroup {
         ///The user-provided description of the participant group
@@ -177,6 +184,7 @@ pub mod types {
         }
     }
     ///A list of participant groups.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantGroupList {
         ///The participant groups
@@ -188,6 +196,7 @@ pub mod types {
         }
     }
     ///A participant in a participant group.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantGroupMember {
         ///When the participant was added to the group (ISO 8601, UTC)
@@ -202,6 +211,7 @@ pub mod types {
         }
     }
     ///The members of a participant group.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantGroupMemberList {
         ///The members
@@ -213,6 +223,7 @@ pub mod types {
         }
     }
     ///Participants to add to a participant group or remove from it.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantIds {
         ///The ids of the participants
@@ -224,6 +235,7 @@ pub mod types {
         }
     }
     ///Changes to a participant group. Fields left out are not changed.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateParticipantGroupRequest {
         ///The new name of the participant group

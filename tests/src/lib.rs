@@ -1,13 +1,15 @@
 //! Shared helpers of the SDK's integration tests (`tests/tests/*.rs`) and of the SDK's
 //! examples: a recording loopback server (on wiremock), a server of raw bytes for answers no
 //! conforming server sends, the spec's examples, schemas and operations, and a stateful mock of
-//! the participant-groups API that checks requests (and its own answers) against the spec.
+//! the participant-groups API that checks requests (and its own answers) against the spec; the
+//! JSON Schema of each generated type.
 
 pub mod examples;
 mod loopback;
 pub mod mock;
 pub mod raw;
 mod spec;
+pub mod type_schemas;
 
 pub use loopback::{Canned, Loopback, Recorded};
 pub use spec::{Operation, example, operations, schema_errors, schema_errors_in, spec};

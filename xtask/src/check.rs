@@ -6,7 +6,9 @@
 //! 2. the fragment's own rules (`rules.rs`) and `generatable` (`preflight.rs`);
 //! 3. `generated-up-to-date`: the generated module and the generated mocks are what the spec
 //!    generates;
-//! 4. `example-valid`, `example-roundtrip`: every example validates against its schema, and
+//! 4. `types-match-spec`: the JSON Schema schemars derives from each generated type says what
+//!    the spec says (`types_match.rs`, on the tests crate's `type-schemas`);
+//! 5. `example-valid`, `example-roundtrip`: every example validates against its schema, and
 //!    the SDK's generated types decode it and encode it back unchanged (run by the tests
 //!    crate's `spec-examples` binary: the xtask cannot link the SDK it generates).
 
@@ -18,6 +20,7 @@ use serde_json::{Value, json};
 
 use crate::rules::{self, place};
 use crate::spec::{one_line, shorten};
+use crate::types_match::{self, RustType};
 use crate::{codegen, files, preflight, spec};
 
 /// The official OpenAPI 3.0 JSON Schema, 2021-09-28 (Apache-2.0, see xtask/oas/README.md).
@@ -116,7 +119,7 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
             message: String::new(),
         },
     );
-    let problems = preflight::problems(&parsed.api);
+    let problems = preflight::problems(&parsed.raw.value);
     let generated = if problems.is_empty() {
         codegen::generate(&parsed).map_err(|message| fail(lines, "generatable", "", message))
     } else {
@@ -125,6 +128,13 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
         }
         Err(())
     };
+    // `type-schemas` compiles the SDK's own module: its types are held against the spec when
+    // that is the module checked and it is the spec's (otherwise `generated-up-to-date` has
+    // said what to run). A module elsewhere (`--out`) is not compiled by anything here.
+    let compiled = crate::workspace_root().join("sdk/src/generated.rs");
+    let is_compiled =
+        |path: &Path| std::fs::canonicalize(path).ok() == std::fs::canonicalize(&compiled).ok();
+    let mut sdk_up_to_date = false;
     if let Ok(generated) = generated {
         pass(lines, "generatable", shown);
         for ((path, out_shown), code) in [
@@ -132,7 +142,10 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
             (inputs.mock_out, &generated.mock),
         ] {
             match files::drift(path, out_shown, code, DIFF_LINES) {
-                None => pass(lines, "generated-up-to-date", out_shown),
+                None => {
+                    sdk_up_to_date |= path == inputs.out.0 && is_compiled(path);
+                    pass(lines, "generated-up-to-date", out_shown)
+                }
                 Some(text) => {
                     fail(
                         lines,
@@ -142,6 +155,26 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
                     );
                     diff.get_or_insert_with(String::new).push_str(&text);
                 }
+            }
+        }
+    }
+
+    match sdk_up_to_date.then(|| tests_binary("type-schemas", None)) {
+        None => {}
+        Some(Err(message)) => fail(lines, "types-match-spec", shown, message),
+        Some(Ok(found)) => {
+            let types: Vec<RustType> = found.iter().filter_map(RustType::from_line).collect();
+            let mismatches = types_match::mismatches(&parsed.raw.value, &types);
+            if mismatches.is_empty() {
+                let n = types.len();
+                pass(
+                    lines,
+                    "types-match-spec",
+                    format!("{n} type{}", if n == 1 { "" } else { "s" }),
+                );
+            }
+            for (at, message) in mismatches {
+                fail(lines, "types-match-spec", at, message);
             }
         }
     }
@@ -198,28 +231,11 @@ fn oas_schema_errors(document: &Value) -> Vec<(String, String)> {
 }
 
 /// Runs the tests crate's `spec-examples` on the spec: (rule, pointer, problem) each.
-/// `SPEC_EXAMPLES` names a built binary to run instead of `cargo run` (tests use it: a nested
-/// cargo would wait for the lock the outer `cargo test` holds).
 fn example_findings(spec_path: &Path) -> Result<Vec<(String, String, Option<String>)>, String> {
     let spec_path = std::path::absolute(spec_path).map_err(|e| e.to_string())?;
-    let mut command = match std::env::var_os("SPEC_EXAMPLES") {
-        Some(binary) => Command::new(binary),
-        None => {
-            let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
-            cargo
-                .args(["run", "--quiet", "--package", "prolific-sdk-tests", "--bin"])
-                .args(["spec-examples", "--"])
-                .current_dir(crate::workspace_root());
-            cargo
-        }
-    };
-    let output = command
-        .arg(&spec_path)
-        .output()
-        .map_err(|e| format!("cannot run the example checker: {e}"))?;
-    let findings: Vec<(String, String, Option<String>)> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+    let lines = tests_binary("spec-examples", Some(&spec_path))?;
+    Ok(lines
+        .iter()
         .map(|f| {
             let text = |key: &str| f.get(key).and_then(Value::as_str).map(str::to_string);
             (
@@ -228,8 +244,41 @@ fn example_findings(spec_path: &Path) -> Result<Vec<(String, String, Option<Stri
                 text("problem"),
             )
         })
+        .collect())
+}
+
+/// Runs one of the tests crate's binaries (the xtask cannot link the SDK it generates) and
+/// reads the JSON lines it prints. `PROLIFIC_TESTS_BIN` names the folder of built binaries to
+/// run instead of `cargo run` (the xtask's tests use it: a nested cargo would wait for the lock
+/// the outer `cargo test` holds).
+fn tests_binary(name: &str, argument: Option<&Path>) -> Result<Vec<Value>, String> {
+    let mut command = match std::env::var_os("PROLIFIC_TESTS_BIN") {
+        Some(folder) => Command::new(Path::new(&folder).join(name)),
+        None => {
+            let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
+            cargo
+                .args([
+                    "run",
+                    "--quiet",
+                    "--package",
+                    "prolific-sdk-tests",
+                    "--bin",
+                    name,
+                ])
+                .arg("--")
+                .current_dir(crate::workspace_root());
+            cargo
+        }
+    };
+    let output = command
+        .args(argument)
+        .output()
+        .map_err(|e| format!("cannot run `{name}`: {e}"))?;
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .collect();
-    if findings.is_empty() && !output.status.success() {
+    if lines.is_empty() && !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let last = stderr
             .lines()
@@ -237,11 +286,11 @@ fn example_findings(spec_path: &Path) -> Result<Vec<(String, String, Option<Stri
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
         return Err(format!(
-            "the example checker did not run ({}); see `cargo build -p prolific-sdk-tests --bin spec-examples`",
+            "`{name}` did not run ({}); see `cargo build -p prolific-sdk-tests --bin {name}`",
             one_line(last)
         ));
     }
-    Ok(findings)
+    Ok(lines)
 }
 
 fn text_report(inputs: &Inputs, lines: &[Line], diff: Option<&str>, ok: bool) -> String {

@@ -1,5 +1,5 @@
 //! `cargo xtask ci`: everything CI runs, in CI's order, so that green here means green there:
-//! formatting, lints, the gate (`cargo xtask check`), the external validators, the tests, the
+//! formatting, lints, the SDK with its `schemars` feature, the gate (`cargo xtask check`), the external validators, the tests, the
 //! SDK's docs with warnings as errors, the benchmarks' build, and a dry run of publishing the
 //! SDK.
 //! `.ci/run` installs the pinned external validators and then runs this.
@@ -50,6 +50,20 @@ pub fn run(root: &Path) -> ExitCode {
                 "--",
                 "-D",
                 "warnings",
+            ],
+        ),
+        // The opt-in feature compiles on its own (the tests crate turns it on for the gate's
+        // `types-match-spec`; users turn it on alone).
+        Step::new(
+            "the SDK with schemars",
+            &cargo,
+            &[
+                "build",
+                "-p",
+                "prolific-sdk",
+                "--features",
+                "schemars",
+                "--locked",
             ],
         ),
         Step::new("the gate", &cargo, &["xtask", "check"]),

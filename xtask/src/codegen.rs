@@ -4,7 +4,7 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypePatch};
 use quote::quote;
 use sha2::{Digest, Sha256};
 use typify::TypeDetails;
@@ -26,7 +26,7 @@ pub struct Generated {
 
 /// Generates the SDK module for `spec`, or explains in one line why it cannot.
 pub fn generate(spec: &Spec) -> Result<Generated, String> {
-    let problems = preflight::problems(&spec.api);
+    let problems = preflight::problems(&spec.raw.value);
     if let Some((place, message)) = problems.first() {
         let more = match problems.len() - 1 {
             0 => String::new(),
@@ -35,7 +35,46 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         return Err(format!("{}: {place}: {message}{more}", spec.shown));
     }
 
-    let mut generator = Generator::new(&settings());
+    // typify patches types by name, and names are known only once generated: the first pass
+    // names the types, the second derives `JsonSchema` on each of them behind the feature.
+    let (_, first) = run_progenitor(spec, &settings())?;
+    let type_names = named_types(&first);
+    let mut settings = settings();
+    let mut schemars = TypePatch::default();
+    schemars.with_attr(r#"#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]"#);
+    for name in &type_names {
+        settings.with_patch(name, &schemars);
+    }
+    let (tokens, _) = run_progenitor(spec, &settings)?;
+
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        format!(
+            "{}: progenitor produced code that does not parse: {e}; report it with the spec",
+            spec.shown
+        )
+    })?;
+    let table = operation_table::items(&spec.raw.value, &file, &type_names)
+        .map_err(|e| format!("{}: {e}; update xtask/src/operation_table.rs", spec.shown))?;
+    rewrite::apply(&mut file).map_err(|e| format!("{}: {e}", spec.shown))?;
+    let table: syn::File = syn::parse2(table)
+        .map_err(|e| format!("{}: the operation table does not parse: {e}", spec.shown))?;
+    file.items.extend(table.items);
+
+    let mock = generate_mock(spec)?;
+    Ok(Generated {
+        mock,
+        code: format!("{}{}", header(spec), prettyplease::unparse(&file)),
+        operations: operation_count(spec),
+        types: type_names.len(),
+    })
+}
+
+/// progenitor's client for `spec` under `settings`, and the generator (its type space).
+pub fn run_progenitor(
+    spec: &Spec,
+    settings: &GenerationSettings,
+) -> Result<(proc_macro2::TokenStream, Generator), String> {
+    let mut generator = Generator::new(settings);
     let tokens = without_panics(|| generator.generate_tokens(&spec.api))
         .map_err(|panic| {
             format!(
@@ -51,8 +90,13 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
                 one_line(&e.to_string())
             )
         })?;
-    // Named types only: the type space also holds `Option<String>`, `Vec<..>` and the like.
-    let mut type_names: Vec<String> = generator
+    Ok((tokens, generator))
+}
+
+/// The names of the generated types, sorted: structs, enums and newtypes (the type space also
+/// holds `Option<String>`, `Vec<..>` and the like).
+fn named_types(generator: &Generator) -> Vec<String> {
+    let mut names: Vec<String> = generator
         .get_type_space()
         .iter_types()
         .filter(|ty| {
@@ -63,28 +107,8 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         })
         .map(|ty| ty.name())
         .collect();
-    type_names.sort();
-
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
-        format!(
-            "{}: progenitor produced code that does not parse: {e}; report it with the spec",
-            spec.shown
-        )
-    })?;
-    let table = operation_table::items(&spec.api, &file, &type_names)
-        .map_err(|e| format!("{}: {e}; update xtask/src/operation_table.rs", spec.shown))?;
-    rewrite::apply(&mut file).map_err(|e| format!("{}: {e}", spec.shown))?;
-    let table: syn::File = syn::parse2(table)
-        .map_err(|e| format!("{}: the operation table does not parse: {e}", spec.shown))?;
-    file.items.extend(table.items);
-
-    let mock = generate_mock(spec)?;
-    Ok(Generated {
-        mock,
-        code: format!("{}{}", header(spec), prettyplease::unparse(&file)),
-        operations: operation_count(spec),
-        types: type_names.len(),
-    })
+    names.sort();
+    names
 }
 
 /// The typed mocks of every operation, for the crate `prolific-sdk-mock`: progenitor's
@@ -116,7 +140,7 @@ fn generate_mock(spec: &Spec) -> Result<String, String> {
 }
 
 /// The generator settings: every choice that shapes the SDK's generated API.
-fn settings() -> GenerationSettings {
+pub fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         // `client.create_participant_group().body(...).send()`: adding an optional field to
@@ -146,7 +170,7 @@ fn header(spec: &Spec) -> String {
 }
 
 fn operation_count(spec: &Spec) -> usize {
-    spec.api.operations().count()
+    crate::index::Index::new(&spec.raw.value).operations().len()
 }
 
 /// Runs `f`, turning a panic into an error carrying the panic's message. The default panic

@@ -1,19 +1,20 @@
-//! `cargo xtask diff`: what a spec change does to SDK users. Compares two specs in SDK terms
-//! (operations, types, fields) and classifies each change as breaking or compatible, with the
-//! semver bump the whole change implies.
+//! `cargo xtask diff`: what a spec change does to SDK users. Generates both specs in memory
+//! (`surface.rs`), compares what users' code meets (operations, their parameters and types,
+//! the generated types, their fields' Rust types and builder requirements), and classifies
+//! each change as breaking or compatible, with the semver bump the whole change implies.
 //!
-//! The classification follows the generated Rust: a field is an `Option` when it is not
-//! required or is nullable, so a change of either that flips `Option` changes the field's type
-//! and breaks users; a change that keeps it is visible on the wire only.
+//! A change that keeps every Rust type and builder as it was is visible on the wire only.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::model::{Direction, Field, Model, Type};
+use crate::index::Parameter;
+use crate::spec::Spec;
+use crate::surface::{Direction, Field, Surface, Type};
 
 /// The semver bump a change implies, in increasing order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,9 +61,9 @@ pub struct Change {
     pub detail: String,
 }
 
-/// Every change from `old` to `new`.
-pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
-    let (before, after) = (Model::of(old), Model::of(new));
+/// Every change from `old` to `new`, or why one of them cannot be generated.
+pub fn compare(old: &Spec, new: &Spec) -> Result<Vec<Change>, String> {
+    let (before, after) = (Surface::of(old)?, Surface::of(new)?);
     let mut changes = Vec::new();
     let mut add = |bump, kind, item: String, detail: String| {
         changes.push(Change {
@@ -75,28 +76,52 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
 
     for op in &after.operations {
         let label = format!("{} {}", op.method, op.path);
-        match before
+        let Some(was) = before
             .operations
             .iter()
             .find(|o| o.method == op.method && o.path == op.path)
-        {
-            None => add(
+        else {
+            add(
                 Bump::Minor,
                 "operation-added",
                 label,
                 format!("new method `{}`", op.id),
-            ),
-            Some(old) if old.id != op.id => add(
+            );
+            continue;
+        };
+        if was.id != op.id {
+            add(
                 Bump::Major,
                 "operation-renamed",
-                label,
+                label.clone(),
                 format!(
                     "`{}` is now `{}`: callers of the old name break",
-                    old.id, op.id
+                    was.id, op.id
                 ),
-            ),
-            Some(_) => {}
+            );
         }
+        if was.request != op.request {
+            let show = |t: &Option<String>| t.clone().unwrap_or_else(|| "no body".into());
+            add(
+                Bump::Major,
+                "request-type-changed",
+                label.clone(),
+                format!(
+                    "`body` took `{}`, now `{}`",
+                    show(&was.request),
+                    show(&op.request)
+                ),
+            );
+        }
+        if was.returns != op.returns {
+            add(
+                Bump::Major,
+                "response-type-changed",
+                label.clone(),
+                format!("`send()` returned `{}`, now `{}`", was.returns, op.returns),
+            );
+        }
+        compare_parameters(&label, &was.parameters, &op.parameters, &mut add);
     }
     for op in &before.operations {
         if !after
@@ -119,7 +144,7 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
             Some(old) => {
                 let directions: BTreeSet<Direction> = [&before, &after]
                     .iter()
-                    .flat_map(|m| m.directions.get(name).cloned().unwrap_or_default())
+                    .flat_map(|s| s.directions.get(name).cloned().unwrap_or_default())
                     .collect();
                 compare_type(name, old, ty, &directions, &mut add);
             }
@@ -136,7 +161,7 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
         }
     }
 
-    if changes.is_empty() && old != new {
+    if changes.is_empty() && old.raw.value != new.raw.value {
         changes.push(Change {
             bump: Bump::Patch,
             kind: "documentation",
@@ -145,7 +170,71 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
                 .into(),
         });
     }
-    changes
+    Ok(changes)
+}
+
+/// Parameters by name and location. A builder's `send()` fails without a required one, so a
+/// new required parameter breaks callers; a renamed one is a removal and an addition.
+fn compare_parameters(
+    label: &str,
+    was: &[Parameter],
+    now: &[Parameter],
+    add: &mut impl FnMut(Bump, &'static str, String, String),
+) {
+    let same = |a: &Parameter, b: &Parameter| a.name == b.name && a.location == b.location;
+    let need = |p: &Parameter| if p.required { "required" } else { "optional" };
+    for p in now {
+        let item = format!("{label} {} ({})", p.name, p.location);
+        let Some(old) = was.iter().find(|o| same(o, p)) else {
+            let (bump, detail) = if p.required {
+                (
+                    Bump::Major,
+                    "new required parameter: `send()` fails until callers set it",
+                )
+            } else {
+                (Bump::Minor, "new optional parameter")
+            };
+            add(bump, "parameter-added", item, detail.into());
+            continue;
+        };
+        if old.ty != p.ty {
+            add(
+                Bump::Major,
+                "parameter-type-changed",
+                item.clone(),
+                format!("type `{}` is now `{}`", old.ty, p.ty),
+            );
+        }
+        if old.required != p.required {
+            let bump = if p.required { Bump::Major } else { Bump::Minor };
+            add(
+                bump,
+                "parameter-required-changed",
+                item,
+                format!(
+                    "was {}, now {}{}",
+                    need(old),
+                    need(p),
+                    if p.required {
+                        ": `send()` fails until callers set it"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+    }
+    for p in was.iter().filter(|o| !now.iter().any(|p| same(o, p))) {
+        add(
+            Bump::Major,
+            "parameter-removed",
+            format!("{label} {} ({})", p.name, p.location),
+            format!(
+                "{} parameter removed: its builder method no longer exists",
+                need(p)
+            ),
+        );
+    }
 }
 
 fn compare_type(
@@ -166,23 +255,21 @@ fn compare_type(
     for (field, now) in &new.fields {
         let item = format!("{name}.{field}");
         let Some(was) = old.fields.get(field) else {
-            let optional = if now.is_option() {
-                "optional"
-            } else {
-                "required"
-            };
-            let (bump, detail) = if sent && !now.is_option() {
+            let (bump, detail) = if sent && now.builder_requires {
                 (
                     Bump::Major,
-                    format!("new required {usage} field: callers must set it"),
+                    format!(
+                        "new {usage} field `{}`, required by the builder: callers must set it",
+                        now.rust
+                    ),
                 )
             } else {
-                (Bump::Minor, format!("new {optional} {usage} field"))
+                (Bump::Minor, format!("new {usage} field `{}`", now.rust))
             };
             add(bump, "field-added", item, detail);
             continue;
         };
-        compare_field(&item, was, now, read, add);
+        compare_field(&item, was, now, sent, add);
     }
     for field in old.fields.keys() {
         if !new.fields.contains_key(field) {
@@ -194,98 +281,99 @@ fn compare_type(
             );
         }
     }
-    compare_values(name, &old.values, &new.values, read, add);
+    if old.inner != new.inner {
+        add(
+            Bump::Major,
+            "type-changed",
+            name.to_string(),
+            format!(
+                "wraps `{}`, now `{}`",
+                old.inner.as_deref().unwrap_or("nothing"),
+                new.inner.as_deref().unwrap_or("nothing")
+            ),
+        );
+    }
+    compare_variants(name, &old.variants, &new.variants, read, add);
 }
 
 fn compare_field(
     item: &str,
     was: &Field,
     now: &Field,
-    read: bool,
+    sent: bool,
     add: &mut impl FnMut(Bump, &'static str, String, String),
 ) {
-    if was.ty != now.ty {
+    if was.rust != now.rust {
         add(
             Bump::Major,
             "type-changed",
             item.to_string(),
-            format!("type `{}` is now `{}`", was.ty, now.ty),
-        );
-    }
-    let option = |f: &Field| {
-        if f.is_option() {
-            "Option<_>"
-        } else {
-            "a plain value"
-        }
-    };
-    if was.is_option() != now.is_option() {
-        add(
-            Bump::Major,
-            if was.required != now.required {
-                "required-changed"
-            } else {
-                "nullable-changed"
-            },
-            item.to_string(),
             format!(
-                "{}; the Rust field changes from {} to {}",
-                requirement_change(was, now),
-                option(was),
-                option(now)
+                "{}the Rust field changes from `{}` to `{}`",
+                facts_change(was, now),
+                was.rust,
+                now.rust
             ),
         );
-    } else {
-        if was.required != now.required {
-            add(
-                Bump::Patch,
-                "required-changed",
-                item.to_string(),
-                format!(
-                    "{}; the Rust field stays {}",
-                    requirement_change(was, now),
-                    option(now)
-                ),
-            );
-        }
-        if was.nullable != now.nullable {
-            add(
-                Bump::Patch,
-                "nullable-changed",
-                item.to_string(),
-                format!(
-                    "{}; the Rust field stays {}",
-                    requirement_change(was, now),
-                    option(now)
-                ),
-            );
-        }
     }
-    if was.read_only != now.read_only {
+    if was.builder_requires != now.builder_requires {
+        let (bump, detail) = if now.builder_requires {
+            (
+                if sent { Bump::Major } else { Bump::Minor },
+                "the builder now fails unless it is set",
+            )
+        } else {
+            (Bump::Minor, "the builder no longer demands it")
+        };
         add(
-            Bump::Patch,
-            "read-only-changed",
+            bump,
+            "builder-changed",
             item.to_string(),
-            format!("readOnly is now {}", now.read_only),
+            format!("{}{detail}", facts_change(was, now)),
         );
     }
-    compare_values(item, &was.values, &now.values, read, add);
+    if was.rust == now.rust && was.builder_requires == now.builder_requires {
+        for (kind, changed) in [
+            ("required-changed", was.required != now.required),
+            ("nullable-changed", was.nullable != now.nullable),
+            ("read-only-changed", was.read_only != now.read_only),
+        ] {
+            if changed {
+                add(
+                    Bump::Patch,
+                    kind,
+                    item.to_string(),
+                    format!(
+                        "{}on the wire only: the Rust field stays `{}`",
+                        facts_change(was, now),
+                        now.rust
+                    ),
+                );
+            }
+        }
+    }
 }
 
-fn requirement_change(was: &Field, now: &Field) -> String {
+/// `was optional, now required, nullable; `, or nothing when the spec's facts are the same.
+fn facts_change(was: &Field, now: &Field) -> String {
     let describe = |f: &Field| {
         format!(
-            "{}{}",
+            "{}{}{}",
             if f.required { "required" } else { "optional" },
-            if f.nullable { ", nullable" } else { "" }
+            if f.nullable { ", nullable" } else { "" },
+            if f.read_only { ", read-only" } else { "" }
         )
     };
-    format!("was {}, now {}", describe(was), describe(now))
+    let (before, after) = (describe(was), describe(now));
+    if before == after {
+        return String::new();
+    }
+    format!("was {before}, now {after}; ")
 }
 
-/// Enum values: a generated enum is exhaustive, so a value added to what users read breaks
-/// their `match`; a value added to what they send is a new option.
-fn compare_values(
+/// Enum variants: a generated enum is exhaustive, so a variant added to what users read breaks
+/// their `match`; a variant added to what they send is a new option.
+fn compare_variants(
     item: &str,
     was: &[String],
     now: &[String],
@@ -300,7 +388,7 @@ fn compare_values(
         };
         add(
             bump,
-            "enum-value-added",
+            "variant-added",
             item.to_string(),
             format!("`{value}` added: {why}"),
         );
@@ -308,7 +396,7 @@ fn compare_values(
     for value in was.iter().filter(|v| !now.contains(v)) {
         add(
             Bump::Major,
-            "enum-value-removed",
+            "variant-removed",
             item.to_string(),
             format!("`{value}` removed: code that uses it no longer compiles"),
         );
@@ -399,7 +487,7 @@ pub fn render(changes: &[Change], spec: &str, base: &str, style: Style) -> Strin
 }
 
 /// The spec file as it was at git revision `rev`, read through `git show`.
-pub fn at_revision(spec_path: &Path, shown: &str, rev: &str) -> Result<Value, String> {
+pub fn at_revision(spec_path: &Path, shown: &str, rev: &str) -> Result<Spec, String> {
     let folder = spec_path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -421,7 +509,8 @@ pub fn at_revision(spec_path: &Path, shown: &str, rev: &str) -> Result<Value, St
             crate::spec::one_line(&reason)
         ));
     }
-    serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(&output.stdout)
+    let value = serde_yaml_ng::from_slice::<serde_yaml_ng::Value>(&output.stdout)
         .map(crate::spec::yaml_to_json)
-        .map_err(|e| format!("{shown} at {rev} is not valid YAML/JSON: {e}"))
+        .map_err(|e| format!("{shown} at {rev} is not valid YAML/JSON: {e}"))?;
+    crate::spec::from_json(&value, &format!("{shown} at {rev}"))
 }

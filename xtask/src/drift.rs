@@ -12,6 +12,8 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+use crate::index::{Field, Index, Operation, Parameter};
+
 /// One difference between the fragment and upstream.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Difference {
@@ -56,49 +58,41 @@ pub fn allow_list(text: &str, shown: &str) -> Result<Vec<Allowed>, String> {
 
 /// Every difference between the fragment's operations and upstream's.
 pub fn compare(fragment: &Value, upstream: &Value) -> (Vec<Difference>, usize) {
+    let sides = Sides {
+        fragment: Index::new(fragment),
+        upstream: Index::new(upstream),
+    };
+    let theirs_all = sides.upstream.operations();
     let mut found = Vec::new();
     let mut matched = 0;
-    for (path, method, ours) in crate::model::operations_of(fragment) {
-        let id = ours
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or(path)
-            .to_string();
-        let theirs = upstream
-            .get("paths")
-            .and_then(|p| p.get(path))
-            .and_then(|i| i.get(method));
-        let Some(theirs) = theirs else {
+    for ours in sides.fragment.operations() {
+        let id = ours.id.unwrap_or(ours.path).to_string();
+        let Some(theirs) = theirs_all
+            .iter()
+            .find(|t| t.path == ours.path && t.method == ours.method)
+        else {
             found.push(Difference {
                 place: id,
                 kind: "operation".into(),
-                detail: format!(
-                    "{} {path} is not in the upstream document",
-                    method.to_uppercase()
-                ),
+                detail: format!("{} is not in the upstream document", ours.label()),
             });
             continue;
         };
         matched += 1;
-        let sides = Sides { fragment, upstream };
         sides.bodies(
             &format!("{id} request"),
-            ours.get("requestBody"),
-            theirs.get("requestBody"),
+            ours.request_body(&sides.fragment),
+            theirs.request_body(&sides.upstream),
             &mut found,
         );
-        let statuses: BTreeSet<&String> = [ours, theirs]
-            .iter()
-            .filter_map(|op| op.get("responses").and_then(Value::as_object))
-            .flat_map(|r| r.keys())
-            .collect();
+        let (a, b) = (
+            ours.responses(&sides.fragment),
+            theirs.responses(&sides.upstream),
+        );
+        let statuses: BTreeSet<&str> = a.iter().chain(&b).map(|(status, _)| *status).collect();
         for status in statuses {
-            let (a, b) = (
-                ours.pointer(&format!("/responses/{status}")),
-                theirs.pointer(&format!("/responses/{status}")),
-            );
             let place = format!("{id} response {status}");
-            match (a, b) {
+            match (find(&a, status), find(&b, status)) {
                 (Some(_), None) => found.push(Difference {
                     place,
                     kind: "response".into(),
@@ -109,14 +103,13 @@ pub fn compare(fragment: &Value, upstream: &Value) -> (Vec<Difference>, usize) {
                     kind: "response".into(),
                     detail: "declared upstream only".into(),
                 }),
-                _ => sides.bodies(&place, a, b, &mut found),
+                (x, y) => sides.bodies(&place, x, y, &mut found),
             }
         }
-        let path_item = |doc| path_item(doc, path);
-        sides.parameters(
+        parameters(
             &id,
-            [path_item(fragment), Some(ours)],
-            [path_item(upstream), Some(theirs)],
+            &ours.parameters(&sides.fragment),
+            &theirs.parameters(&sides.upstream),
             &mut found,
         );
     }
@@ -124,10 +117,15 @@ pub fn compare(fragment: &Value, upstream: &Value) -> (Vec<Difference>, usize) {
     (found, matched)
 }
 
+/// The response of `status` in `list`.
+fn find<'v>(list: &[(&str, &'v Value)], status: &str) -> Option<&'v Value> {
+    list.iter().find(|(s, _)| *s == status).map(|(_, r)| *r)
+}
+
 /// The two documents, each resolving its own `$ref`s.
 struct Sides<'a> {
-    fragment: &'a Value,
-    upstream: &'a Value,
+    fragment: Index<'a>,
+    upstream: Index<'a>,
 }
 
 impl Sides<'_> {
@@ -139,14 +137,12 @@ impl Sides<'_> {
         theirs: Option<&Value>,
         found: &mut Vec<Difference>,
     ) {
-        let schema = |doc: &Value, holder: Option<&Value>| {
-            holder
-                .map(|h| resolve(doc, h))
-                .and_then(|h| h.pointer("/content/application~1json/schema"))
-                .map(|s| flatten(doc, s))
-        };
-        match (schema(self.fragment, ours), schema(self.upstream, theirs)) {
-            (Some(a), Some(b)) => fields(place, "", &a, &b, self, found),
+        let (a, b) = (
+            ours.and_then(Operation::json_schema),
+            theirs.and_then(Operation::json_schema),
+        );
+        match (a, b) {
+            (Some(a), Some(b)) => self.fields(place, "", a, b, found),
             (Some(_), None) => found.push(Difference {
                 place: place.to_string(),
                 kind: "extra".into(),
@@ -161,230 +157,112 @@ impl Sides<'_> {
         }
     }
 
-    /// Compares query and path parameters by name; `Authorization` headers are the security
-    /// scheme's business. Each side gives its path item's parameters and its operation's
-    /// (OpenAPI lets either hold them).
-    fn parameters(
+    /// Compares the fields of two object schemas, recursing into objects and array items.
+    fn fields(
         &self,
-        id: &str,
-        ours: [Option<&Value>; 2],
-        theirs: [Option<&Value>; 2],
+        place: &str,
+        prefix: &str,
+        ours: &Value,
+        theirs: &Value,
         found: &mut Vec<Difference>,
     ) {
-        let list = |doc: &Value, holders: [Option<&Value>; 2]| -> BTreeMap<String, Value> {
-            holders
-                .into_iter()
-                .flatten()
-                .filter_map(|holder| holder.get("parameters").and_then(Value::as_array))
-                .flatten()
-                .map(|p| resolve(doc, p).clone())
-                .filter(|p| {
-                    let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
-                    !(p.get("in").and_then(Value::as_str) == Some("header")
-                        && name.eq_ignore_ascii_case("authorization"))
-                })
-                .map(|p| {
-                    let key = format!(
-                        "{} ({})",
-                        p.get("name").and_then(Value::as_str).unwrap_or_default(),
-                        p.get("in").and_then(Value::as_str).unwrap_or_default()
-                    );
-                    (key, p)
-                })
-                .collect()
-        };
-        let (a, b) = (list(self.fragment, ours), list(self.upstream, theirs));
-        let place = format!("{id} parameters");
+        // A recursive schema would recurse forever; real bodies are far shallower than this.
+        if prefix.matches('.').count() > 12 {
+            return;
+        }
+        let (a, b) = (self.fragment.fields(ours), self.upstream.fields(theirs));
+        for (name, y) in &b {
+            let at = format!("{place}: {prefix}{name}");
+            let Some(x) = a.get(name) else {
+                found.push(Difference {
+                    place: at,
+                    kind: "missing".into(),
+                    detail: format!("only upstream ({})", y.kind),
+                });
+                continue;
+            };
+            let mut differ = |kind: &str, mine: String, upstream: String| {
+                if mine != upstream {
+                    found.push(Difference {
+                        place: at.clone(),
+                        kind: kind.into(),
+                        detail: format!("fragment: {mine}; upstream: {upstream}"),
+                    });
+                }
+            };
+            differ("type", x.kind.clone(), y.kind.clone());
+            let format = |f: &Field| f.format.clone().unwrap_or_else(|| "none".into());
+            differ("format", format(x), format(y));
+            differ("required", x.required.to_string(), y.required.to_string());
+            differ("nullable", x.nullable.to_string(), y.nullable.to_string());
+            differ(
+                "read-only",
+                x.read_only.to_string(),
+                y.read_only.to_string(),
+            );
+            match (x.schema.get("items"), y.schema.get("items")) {
+                (Some(xi), Some(yi)) => {
+                    self.fields(place, &format!("{prefix}{name}[]."), xi, yi, found)
+                }
+                _ => self.fields(
+                    place,
+                    &format!("{prefix}{name}."),
+                    &x.schema,
+                    &y.schema,
+                    found,
+                ),
+            }
+        }
         for name in a.keys().filter(|k| !b.contains_key(*k)) {
+            found.push(Difference {
+                place: format!("{place}: {prefix}{name}"),
+                kind: "extra".into(),
+                detail: "only in the fragment".into(),
+            });
+        }
+    }
+}
+
+/// Compares parameters by name and location (presence, required, type); an `Authorization`
+/// header is the security scheme's business.
+fn parameters(id: &str, ours: &[Parameter], theirs: &[Parameter], found: &mut Vec<Difference>) {
+    let keyed = |list: &[Parameter]| -> BTreeMap<String, Parameter> {
+        list.iter()
+            .filter(|p| !(p.location == "header" && p.name.eq_ignore_ascii_case("authorization")))
+            .map(|p| (format!("{} ({})", p.name, p.location), p.clone()))
+            .collect()
+    };
+    let (a, b) = (keyed(ours), keyed(theirs));
+    let place = format!("{id} parameters");
+    for (name, x) in &a {
+        let Some(y) = b.get(name) else {
             found.push(Difference {
                 place: format!("{place}: {name}"),
                 kind: "extra".into(),
                 detail: "in the fragment only".into(),
             });
-        }
-        for name in b.keys().filter(|k| !a.contains_key(*k)) {
-            found.push(Difference {
-                place: format!("{place}: {name}"),
-                kind: "missing".into(),
-                detail: "upstream only".into(),
-            });
-        }
-    }
-}
-
-/// Compares the fields of two object schemas, recursing into objects and array items.
-fn fields(
-    place: &str,
-    prefix: &str,
-    ours: &Value,
-    theirs: &Value,
-    sides: &Sides,
-    found: &mut Vec<Difference>,
-) {
-    // A recursive schema would recurse forever; real bodies are far shallower than this.
-    if prefix.matches('.').count() > 12 {
-        return;
-    }
-    let props = |schema: &Value| -> BTreeMap<String, Value> {
-        schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default()
-    };
-    let required = |schema: &Value| -> BTreeSet<String> {
-        schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
-    };
-    let (a, b) = (props(ours), props(theirs));
-    let (ra, rb) = (required(ours), required(theirs));
-    for (name, theirs_field) in &b {
-        let at = format!("{place}: {prefix}{name}");
-        let Some(ours_field) = a.get(name) else {
-            let theirs_field = flatten(sides.upstream, theirs_field);
-            found.push(Difference {
-                place: at,
-                kind: "missing".into(),
-                detail: format!("only upstream ({})", kind_of(&theirs_field)),
-            });
             continue;
         };
-        let x = flatten(sides.fragment, ours_field);
-        let y = flatten(sides.upstream, theirs_field);
-        let mut differ = |kind: &str, mine: String, upstream: String| {
+        for (kind, mine, upstream) in [
+            ("required", x.required.to_string(), y.required.to_string()),
+            ("type", x.ty.clone(), y.ty.clone()),
+        ] {
             if mine != upstream {
                 found.push(Difference {
-                    place: at.clone(),
+                    place: format!("{place}: {name}"),
                     kind: kind.into(),
                     detail: format!("fragment: {mine}; upstream: {upstream}"),
                 });
             }
-        };
-        differ("type", kind_of(&x), kind_of(&y));
-        differ(
-            "required",
-            ra.contains(name).to_string(),
-            rb.contains(name).to_string(),
-        );
-        differ("nullable", flag(&x, "nullable"), flag(&y, "nullable"));
-        differ("read-only", flag(&x, "readOnly"), flag(&y, "readOnly"));
-        match (x.get("items"), y.get("items")) {
-            (Some(xi), Some(yi)) => fields(
-                place,
-                &format!("{prefix}{name}[]."),
-                &flatten(sides.fragment, xi),
-                &flatten(sides.upstream, yi),
-                sides,
-                found,
-            ),
-            _ => fields(place, &format!("{prefix}{name}."), &x, &y, sides, found),
         }
     }
-    for name in a.keys().filter(|k| !b.contains_key(*k)) {
+    for name in b.keys().filter(|k| !a.contains_key(*k)) {
         found.push(Difference {
-            place: format!("{place}: {prefix}{name}"),
-            kind: "extra".into(),
-            detail: "only in the fragment".into(),
+            place: format!("{place}: {name}"),
+            kind: "missing".into(),
+            detail: "upstream only".into(),
         });
     }
-}
-
-fn flag(schema: &Value, key: &str) -> String {
-    schema
-        .get(key)
-        .and_then(Value::as_bool)
-        .unwrap_or(false)
-        .to_string()
-}
-
-/// `string`, `integer`, `object`, `array`, ... (a schema without `type` but with properties
-/// is an object).
-fn kind_of(schema: &Value) -> String {
-    match schema.get("type").and_then(Value::as_str) {
-        Some(ty) => ty.to_string(),
-        None if schema.get("properties").is_some() => "object".into(),
-        None if schema.get("oneOf").is_some() => "oneOf".into(),
-        None if schema.get("anyOf").is_some() => "anyOf".into(),
-        None => "any".into(),
-    }
-}
-
-/// Follows a local `$ref` (to any depth, stopping at cycles).
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    let mut current = value;
-    for _ in 0..32 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(reference) => match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                Some(target) => current = target,
-                None => return current,
-            },
-            None => return current,
-        }
-    }
-    current
-}
-
-/// A schema with `$ref` resolved and `allOf` merged: properties and `required` united, the
-/// other keywords taken from the first part that has them.
-fn flatten(doc: &Value, schema: &Value) -> Value {
-    flatten_at(doc, schema, 0)
-}
-
-fn flatten_at(doc: &Value, schema: &Value, depth: usize) -> Value {
-    let schema = resolve(doc, schema);
-    let Some(parts) = schema.get("allOf").and_then(Value::as_array) else {
-        return schema.clone();
-    };
-    if depth > 16 {
-        return schema.clone();
-    }
-    let mut merged = serde_json::Map::new();
-    let mut properties = serde_json::Map::new();
-    let mut required: Vec<Value> = Vec::new();
-    let own = schema.as_object().cloned().unwrap_or_default();
-    for part in parts
-        .iter()
-        .map(|p| flatten_at(doc, p, depth + 1))
-        .chain([Value::Object(own)])
-    {
-        for (key, value) in part.as_object().into_iter().flatten() {
-            match key.as_str() {
-                "allOf" => {}
-                "properties" => {
-                    for (k, v) in value.as_object().into_iter().flatten() {
-                        properties.entry(k.clone()).or_insert_with(|| v.clone());
-                    }
-                }
-                "required" => {
-                    for name in value.as_array().into_iter().flatten() {
-                        if !required.contains(name) {
-                            required.push(name.clone());
-                        }
-                    }
-                }
-                _ => {
-                    merged.entry(key.clone()).or_insert_with(|| value.clone());
-                }
-            }
-        }
-    }
-    if !properties.is_empty() {
-        merged.insert("properties".into(), Value::Object(properties));
-    }
-    if !required.is_empty() {
-        merged.insert("required".into(), Value::Array(required));
-    }
-    Value::Object(merged)
-}
-
-/// The path item of `path` in `doc`.
-fn path_item<'v>(doc: &'v Value, path: &str) -> Option<&'v Value> {
-    doc.get("paths").and_then(|p| p.get(path))
 }
 
 /// Whether `place` matches `pattern`, in which `*` stands for any run of characters: one
@@ -468,16 +346,7 @@ pub fn report(
 
 #[cfg(test)]
 mod tests {
-    use super::{glob, kind_of};
-
-    #[test]
-    fn a_schema_without_a_type_is_named_by_its_combinator() {
-        use serde_json::json;
-        assert_eq!(kind_of(&json!({"anyOf": [{"type": "string"}]})), "anyOf");
-        assert_eq!(kind_of(&json!({"oneOf": [{"type": "string"}]})), "oneOf");
-        assert_eq!(kind_of(&json!({"properties": {}})), "object");
-        assert_eq!(kind_of(&json!({})), "any");
-    }
+    use super::glob;
 
     #[test]
     fn allow_list_places_match_with_stars() {

@@ -7,12 +7,14 @@ pub mod codegen;
 pub mod diff;
 pub mod drift;
 pub mod files;
-pub mod model;
+pub mod index;
 pub mod operation_table;
 pub mod preflight;
 pub mod rewrite;
 pub mod rules;
 pub mod spec;
+pub mod surface;
+pub mod types_match;
 
 /// The workspace root: `xtask/` sits directly in it.
 ///

@@ -180,7 +180,7 @@ fn generate(paths: &Paths) -> Result<ExitCode, String> {
     let summary = (written == files::Written::Updated)
         .then(|| diff::at_revision(&spec_target.path, &spec.shown, "HEAD").ok())
         .flatten()
-        .map(|old| diff::compare(&old, &spec.raw.value))
+        .and_then(|old| diff::compare(&old, &spec).ok())
         .map(|changes| diff::render(&changes, &spec.shown, "HEAD", diff::Style::Text));
     let state = |written| match written {
         files::Written::Updated => "updated",
@@ -208,9 +208,9 @@ fn generate(paths: &Paths) -> Result<ExitCode, String> {
 
 fn diff(base: &str, spec: Option<&Path>, format: DiffFormat) -> Result<ExitCode, String> {
     let spec_target = target(spec, DEFAULT_SPEC);
-    let current = spec::read(&spec_target.path, &spec_target.shown)?;
+    let current = spec::load(&spec_target.path, &spec_target.shown)?;
     let old = diff::at_revision(&spec_target.path, &spec_target.shown, base)?;
-    let changes = diff::compare(&old, &current.value);
+    let changes = diff::compare(&old, &current)?;
     let style = match format {
         DiffFormat::Text => diff::Style::Text,
         DiffFormat::Json => diff::Style::Json,

@@ -12,10 +12,12 @@
 //!   schema's name.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use serde_json::Value;
 use syn::{Fields, GenericArgument, Item, PathArguments, Type};
+
+use crate::index::Index;
 
 /// One operation, as the table states it.
 struct Entry {
@@ -30,12 +32,8 @@ struct Entry {
 
 /// The items to append to the generated file. `file` is progenitor's output (its builders give
 /// each operation's body type); `type_names` are the named types of typify's type space.
-pub fn items(
-    api: &OpenAPI,
-    file: &syn::File,
-    type_names: &[String],
-) -> Result<TokenStream, String> {
-    let entries = entries(api, file)?;
+pub fn items(spec: &Value, file: &syn::File, type_names: &[String]) -> Result<TokenStream, String> {
+    let entries = entries(spec, file)?;
     let rows = entries.iter().map(|entry| {
         let (id, path, may_repeat) = (&entry.id, &entry.path, entry.may_repeat);
         quote!(Operation { id: #id, path: #path, may_repeat: #may_repeat })
@@ -103,7 +101,7 @@ pub fn items(
     })
 }
 
-fn entries(api: &OpenAPI, file: &syn::File) -> Result<Vec<Entry>, String> {
+fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
     let builder = file
         .items
         .iter()
@@ -113,20 +111,20 @@ fn entries(api: &OpenAPI, file: &syn::File) -> Result<Vec<Entry>, String> {
         })
         .ok_or("progenitor's output has no `mod builder`")?;
     let mut entries = Vec::new();
-    for (path, method, operation) in api.operations() {
+    for operation in Index::new(spec).operations() {
         // preflight.rs has checked that every operation has an id.
-        let Some(operation_id) = &operation.operation_id else {
+        let Some(operation_id) = operation.id else {
             continue;
         };
-        let may_repeat = match operation.extensions.get("x-idempotent") {
-            Some(serde_json::Value::Bool(stated)) => *stated,
+        let may_repeat = match operation.value.get("x-idempotent") {
+            Some(Value::Bool(stated)) => *stated,
             _ => matches!(
-                method,
+                operation.method,
                 "get" | "head" | "options" | "put" | "delete" | "trace"
             ),
         };
-        let prose_rules = match operation.extensions.get("x-prose-rules") {
-            Some(serde_json::Value::Array(rules)) => rules
+        let prose_rules = match operation.value.get("x-prose-rules") {
+            Some(Value::Array(rules)) => rules
                 .iter()
                 .filter_map(|rule| rule.as_str().map(str::to_string))
                 .collect(),
@@ -141,7 +139,7 @@ fn entries(api: &OpenAPI, file: &syn::File) -> Result<Vec<Entry>, String> {
                 "progenitor's output has no builder `{builder_name}` for `{operation_id}`"
             ));
         }
-        let body = if operation.request_body.is_some() {
+        let body = if operation.value.get("requestBody").is_some() {
             Some(body_type(builder, &builder_name).ok_or_else(|| {
                 format!(
                     "progenitor's builder `{builder_name}` for `{operation_id}` has no \
@@ -153,7 +151,7 @@ fn entries(api: &OpenAPI, file: &syn::File) -> Result<Vec<Entry>, String> {
         };
         entries.push(Entry {
             id: operation_id.to_snake_case(),
-            path: path.to_string(),
+            path: operation.path.to_string(),
             may_repeat,
             prose_rules,
             body,

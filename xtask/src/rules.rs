@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::model::operations_of;
+use crate::index::{Index, Operation, escape};
 
 /// A rule's outcome: what it looked at, and each violation (place, what to do).
 pub struct Outcome {
@@ -16,17 +16,10 @@ pub struct Outcome {
     pub violations: Vec<(String, String)>,
 }
 
-/// Every operation: (JSON pointer, the operation object).
-fn operations(spec: &Value) -> Vec<(String, &Value)> {
-    operations_of(spec)
-        .into_iter()
-        .map(|(path, method, op)| (format!("/paths/{}/{method}", escape(path)), op))
-        .collect()
-}
-
 /// Runs every rule on the document.
 pub fn check(spec: &Value) -> Vec<Outcome> {
-    let operations = operations(spec);
+    let index = Index::new(spec);
+    let operations = index.operations();
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let per_operation =
@@ -35,15 +28,11 @@ pub fn check(spec: &Value) -> Vec<Outcome> {
             scope: count(operations.len(), "operation", "operations"),
             violations: operations
                 .iter()
-                .filter_map(|(at, op)| broken(op).map(|m| (place(at), m.to_string())))
+                .filter_map(|op| broken(op.value).map(|m| (place(&op.pointer), m.to_string())))
                 .collect(),
         };
+    // A missing or repeated operationId is `generatable`'s (preflight.rs): progenitor needs it.
     let mut outcomes = vec![
-        per_operation("operation-id", &|op| {
-            non_empty_string(op.get("operationId"))
-                .is_none()
-                .then_some("no operationId; add one (it names the SDK method)")
-        }),
         per_operation("operation-summary", &|op| {
             non_empty_string(op.get("summary"))
                 .is_none()
@@ -93,7 +82,7 @@ pub fn check(spec: &Value) -> Vec<Outcome> {
     }));
 
     let mut properties = Vec::new();
-    for (at, schema) in schemas(spec, &operations) {
+    for (at, schema) in schemas(&index, &operations) {
         collect_properties(schema, &at, &mut properties);
     }
     outcomes.push(Outcome {
@@ -114,7 +103,7 @@ pub fn check(spec: &Value) -> Vec<Outcome> {
             .collect(),
     });
 
-    let bodies = bodies(&operations);
+    let bodies = bodies(&index, &operations);
     outcomes.push(Outcome {
         rule: "body-example",
         scope: count(bodies.len(), "body", "bodies"),
@@ -145,41 +134,21 @@ fn has_security(value: Option<&Value>) -> bool {
 }
 
 /// The media types of request and response bodies that have a schema: (pointer, media type).
-fn bodies<'a>(operations: &[(String, &'a Value)]) -> Vec<(String, &'a Value)> {
-    let mut found = Vec::new();
-    for (at, operation) in operations {
-        let request = operation
-            .pointer("/requestBody/content")
-            .map(|c| (format!("{at}/requestBody/content"), c));
-        let responses = operation
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter_map(|(code, r)| {
-                r.get("content")
-                    .map(|c| (format!("{at}/responses/{}/content", escape(code)), c))
-            });
-        for (content_at, content) in request.into_iter().chain(responses) {
-            for (media, body) in content.as_object().into_iter().flatten() {
-                if body.get("schema").is_some() {
-                    found.push((format!("{content_at}/{}", escape(media)), body));
-                }
-            }
-        }
-    }
-    found
+fn bodies<'a>(index: &Index<'a>, operations: &[Operation<'a>]) -> Vec<(String, &'a Value)> {
+    operations
+        .iter()
+        .flat_map(|op| op.media(index))
+        .filter(|(_, _, media)| media.get("schema").is_some())
+        .map(|(at, _, media)| (at, media))
+        .collect()
 }
 
 /// The schemas to start from: the named ones, and those inline in bodies.
-fn schemas<'a>(spec: &'a Value, operations: &[(String, &'a Value)]) -> Vec<(String, &'a Value)> {
-    let named = spec
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+fn schemas<'a>(index: &Index<'a>, operations: &[Operation<'a>]) -> Vec<(String, &'a Value)> {
+    let named = index
+        .schemas()
         .map(|(name, schema)| (format!("/components/schemas/{}", escape(name)), schema));
-    let inline = bodies(operations)
+    let inline = bodies(index, operations)
         .into_iter()
         .filter_map(|(at, media)| media.get("schema").map(|s| (format!("{at}/schema"), s)));
     named.chain(inline).collect()
@@ -210,11 +179,6 @@ fn collect_properties<'a>(schema: &'a Value, at: &str, found: &mut Vec<(String, 
             collect_properties(inner, &format!("{at}/{key}/{i}"), found);
         }
     }
-}
-
-/// RFC 6901 escaping of one pointer segment.
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// A JSON pointer as a place a reader finds in the YAML: `paths."/api/v1/x/".post.summary`.

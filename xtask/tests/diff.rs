@@ -124,8 +124,8 @@ fn generate_prints_the_summary_when_its_output_changed() {
         out,
         format!(
             "{}openapi.yaml: changes for SDK users since HEAD\n  \
-             compatible  minor  field-added         ParticipantGroup.created_at: new optional \
-             response field\n\
+             compatible  minor  field-added         ParticipantGroup.created_at: new response \
+             field `Option<String>`\n\
              verdict: compatible, minor version\n",
             generate_report("updated", "updated")
         )
@@ -139,7 +139,8 @@ fn generate_prints_the_summary_when_its_output_changed() {
 
 #[test]
 fn an_unknown_base_says_what_to_pass() {
-    let repo = repository("openapi: 3.0.3\n", "openapi: 3.0.3\n");
+    let spec = read(&root().join("spec/openapi.yaml"));
+    let repo = repository(&spec, &spec);
     let out = xtask(
         &["diff", "--spec", "openapi.yaml", "--base", "no-such-rev"],
         repo.path(),

@@ -13,22 +13,29 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The tests crate's `spec-examples`, which `check` runs. `cargo test --workspace` builds it
-/// beside this test; it is given by path because a nested `cargo run` would wait for the lock
-/// the running `cargo test` holds.
-fn spec_examples() -> PathBuf {
+/// The folder of the tests crate's `spec-examples` and `type-schemas`, which `check` runs.
+/// `cargo test --workspace` builds them beside this test; they are given by path because a
+/// nested `cargo run` would wait for the lock the running `cargo test` holds.
+fn tests_binaries() -> PathBuf {
     let test_binary = std::env::current_exe().expect("the test knows where it runs from");
     let profile = test_binary
         .parent()
         .and_then(Path::parent)
         .expect("tests run from target/<profile>/deps");
-    let binary = profile.join("spec-examples");
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo test --workspace`, which builds it",
-        binary.display()
-    );
-    binary
+    for name in ["spec-examples", "type-schemas"] {
+        let binary = profile.join(name);
+        assert!(
+            binary.exists(),
+            "{} is missing: run `cargo test --workspace`, which builds it",
+            binary.display()
+        );
+    }
+    profile.to_path_buf()
+}
+
+/// One of the tests crate's binaries, built by `cargo test --workspace`.
+pub fn tests_binary(name: &str) -> PathBuf {
+    tests_binaries().join(name)
 }
 
 /// Runs `xtask ARGS` in `cwd`.
@@ -36,7 +43,7 @@ pub fn xtask(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(args)
         .current_dir(cwd)
-        .env("SPEC_EXAMPLES", spec_examples())
+        .env("PROLIFIC_TESTS_BIN", tests_binaries())
         .output()
         .expect("the xtask binary runs")
 }
@@ -119,7 +126,7 @@ pub fn real_spec_operations() -> usize {
         .sum()
 }
 
-fn real_spec() -> serde_json::Value {
+pub fn real_spec() -> serde_json::Value {
     let text = std::fs::read_to_string(root().join("spec/openapi.yaml")).expect("the spec reads");
     serde_yaml_ng::from_str(&text).expect("the spec parses")
 }

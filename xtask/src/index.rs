@@ -1,0 +1,451 @@
+//! The one reading of a spec document that every job shares: its operations (with their
+//! parameters and bodies), `$ref`s resolved, `allOf`s merged, and the facts of each field
+//! (type, format, required, nullable, read-only, enum values). `rules`, `preflight`, `diff`,
+//! `drift` and `types-match-spec` all ask here, so a fact is read one way and a mistake in the
+//! spec fails one rule.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+/// The methods an OpenAPI path item can hold, in the order the generator visits them.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// A spec document, read through the index.
+#[derive(Clone, Copy)]
+pub struct Index<'a> {
+    /// The whole document, for `$ref`s.
+    pub doc: &'a Value,
+}
+
+/// One operation of the document.
+#[derive(Clone)]
+pub struct Operation<'a> {
+    /// The path, e.g. `/api/v1/participant-groups/{id}/`.
+    pub path: &'a str,
+    /// The method in lower case, as the document writes it.
+    pub method: &'static str,
+    /// The operationId, when there is a non-empty one.
+    pub id: Option<&'a str>,
+    /// The JSON pointer of the operation object.
+    pub pointer: String,
+    /// The operation object.
+    pub value: &'a Value,
+    /// The path item that holds it (its `parameters` apply to every method).
+    pub item: &'a Value,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Its name on the wire.
+    pub name: String,
+    /// `path`, `query`, `header` or `cookie`.
+    pub location: String,
+    /// Whether callers must give it (path parameters always).
+    pub required: bool,
+    /// Its type, as [`Index::type_name`] writes it.
+    pub ty: String,
+}
+
+/// The facts of one property of an object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Its type, as [`Index::type_name`] writes it: a schema name, `array<…>`, `type/format`.
+    pub ty: String,
+    /// Its shape, whatever the schemas are named: [`Index::kind`].
+    pub kind: String,
+    /// Its `format`, if any.
+    pub format: Option<String>,
+    /// Whether the object lists it in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// `readOnly: true`.
+    pub read_only: bool,
+    /// Its `enum` values, as text.
+    pub values: Vec<String>,
+    /// The property's schema, `$ref` resolved and `allOf` merged.
+    pub schema: Value,
+}
+
+impl<'a> Index<'a> {
+    /// Reads `doc` through the index.
+    pub fn new(doc: &'a Value) -> Self {
+        Index { doc }
+    }
+
+    /// Every operation, path by path, in the document's order.
+    pub fn operations(&self) -> Vec<Operation<'a>> {
+        let paths = self.doc.get("paths").and_then(Value::as_object);
+        paths
+            .into_iter()
+            .flatten()
+            .flat_map(|(path, item)| {
+                METHODS.iter().filter_map(move |method| {
+                    let value = item.get(*method)?;
+                    Some(Operation {
+                        path,
+                        method,
+                        id: value
+                            .get("operationId")
+                            .and_then(Value::as_str)
+                            .filter(|id| !id.trim().is_empty()),
+                        pointer: format!("/paths/{}/{method}", escape(path)),
+                        value,
+                        item,
+                    })
+                })
+            })
+            .collect()
+    }
+
+    /// The named schemas: `components.schemas`, by name.
+    pub fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a Value)> {
+        self.doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+    }
+
+    /// Follows a local `$ref` (to any depth, stopping at cycles and at references it cannot
+    /// follow).
+    pub fn resolve<'v>(&self, value: &'v Value) -> &'v Value
+    where
+        'a: 'v,
+    {
+        let mut current = value;
+        for _ in 0..32 {
+            let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
+                return current;
+            };
+            match pointer_of(reference).and_then(|p| self.doc.pointer(&p)) {
+                Some(target) => current = target,
+                None => return current,
+            }
+        }
+        current
+    }
+
+    /// A schema with `$ref` resolved and `allOf` merged: properties and `required` united, the
+    /// other keywords taken from the first part that has them (the schema's own first).
+    pub fn flatten(&self, schema: &Value) -> Value {
+        self.flatten_at(schema, 0)
+    }
+
+    fn flatten_at(&self, schema: &Value, depth: usize) -> Value {
+        let schema = self.resolve(schema);
+        let Some(parts) = schema.get("allOf").and_then(Value::as_array) else {
+            return schema.clone();
+        };
+        if depth > 16 {
+            return schema.clone();
+        }
+        let mut merged = Map::new();
+        let mut properties = Map::new();
+        let mut required: Vec<Value> = Vec::new();
+        let own = schema.as_object().cloned().unwrap_or_default();
+        let parts = std::iter::once(Value::Object(own))
+            .chain(parts.iter().map(|p| self.flatten_at(p, depth + 1)));
+        for part in parts {
+            for (key, value) in part.as_object().into_iter().flatten() {
+                match key.as_str() {
+                    "allOf" => {}
+                    "properties" => {
+                        for (k, v) in value.as_object().into_iter().flatten() {
+                            properties.entry(k.clone()).or_insert_with(|| v.clone());
+                        }
+                    }
+                    "required" => {
+                        for name in value.as_array().into_iter().flatten() {
+                            if !required.contains(name) {
+                                required.push(name.clone());
+                            }
+                        }
+                    }
+                    _ => {
+                        merged.entry(key.clone()).or_insert_with(|| value.clone());
+                    }
+                }
+            }
+        }
+        if !properties.is_empty() {
+            merged.insert("properties".into(), Value::Object(properties));
+        }
+        if !required.is_empty() {
+            merged.insert("required".into(), Value::Array(required));
+        }
+        Value::Object(merged)
+    }
+
+    /// The properties of an object schema (flattened first), by name, with their facts.
+    pub fn fields(&self, schema: &Value) -> BTreeMap<String, Field> {
+        let schema = self.flatten(schema);
+        let required: BTreeSet<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            return BTreeMap::new();
+        };
+        properties
+            .iter()
+            .map(|(name, property)| {
+                // Facts stated beside a `$ref` (in an `allOf` wrapper) win over the target's.
+                let merged = self.flatten(property);
+                let field = Field {
+                    ty: self.type_name(property),
+                    kind: self.kind(&merged),
+                    format: merged
+                        .get("format")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    required: required.contains(name.as_str()),
+                    nullable: flag(&merged, "nullable"),
+                    read_only: flag(&merged, "readOnly"),
+                    values: values(&merged),
+                    schema: merged,
+                };
+                (name.clone(), field)
+            })
+            .collect()
+    }
+
+    /// A schema's shape, with references followed: `string`, `object`, `array<integer>`, or
+    /// the combinator (`oneOf`, `anyOf`) of a schema without a type.
+    pub fn kind(&self, schema: &Value) -> String {
+        self.kind_at(schema, 0)
+    }
+
+    fn kind_at(&self, schema: &Value, depth: usize) -> String {
+        let schema = self.flatten(schema);
+        match schema.get("type").and_then(Value::as_str) {
+            Some("array") if depth < 8 => format!(
+                "array<{}>",
+                schema
+                    .get("items")
+                    .map(|items| self.kind_at(items, depth + 1))
+                    .unwrap_or_else(|| "any".into())
+            ),
+            Some(ty) => ty.to_string(),
+            None if schema.get("properties").is_some() => "object".into(),
+            None if schema.get("oneOf").is_some() => "oneOf".into(),
+            None if schema.get("anyOf").is_some() => "anyOf".into(),
+            None => "any".into(),
+        }
+    }
+
+    /// A readable name for a schema's type: a referenced name, `array<…>`, `type/format`, or
+    /// the combinator (`oneOf`, `anyOf`) of a schema without a type.
+    pub fn type_name(&self, schema: &Value) -> String {
+        if let Some(Value::String(reference)) = schema.get("$ref") {
+            return reference
+                .rsplit('/')
+                .next()
+                .unwrap_or(reference)
+                .to_string();
+        }
+        // A single-element allOf is how a described `$ref` is written.
+        if let Some([only]) = schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            return self.type_name(only);
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some("array") => format!(
+                "array<{}>",
+                schema
+                    .get("items")
+                    .map(|items| self.type_name(items))
+                    .unwrap_or_else(|| "any".into())
+            ),
+            Some(ty) => match schema.get("format").and_then(Value::as_str) {
+                Some(format) => format!("{ty}/{format}"),
+                None => ty.to_string(),
+            },
+            None if schema.get("properties").is_some() => "object".into(),
+            None if schema.get("oneOf").is_some() => "oneOf".into(),
+            None if schema.get("anyOf").is_some() => "anyOf".into(),
+            None => "any".into(),
+        }
+    }
+}
+
+impl<'a> Operation<'a> {
+    /// `POST /api/v1/participant-groups/`.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.method.to_uppercase(), self.path)
+    }
+
+    /// The parameters, the path item's and the operation's (the operation's win by name and
+    /// location), each `$ref` resolved.
+    pub fn parameters(&self, index: &Index<'a>) -> Vec<Parameter> {
+        let mut found: Vec<Parameter> = Vec::new();
+        let lists = [self.item, self.value]
+            .into_iter()
+            .filter_map(|holder| holder.get("parameters").and_then(Value::as_array));
+        for parameter in lists.flatten().map(|p| index.resolve(p)) {
+            let text = |key| {
+                parameter
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let (name, location) = (text("name"), text("in"));
+            let parameter = Parameter {
+                required: location == "path"
+                    || parameter.get("required").and_then(Value::as_bool) == Some(true),
+                ty: parameter
+                    .get("schema")
+                    .map(|s| index.type_name(s))
+                    .unwrap_or_else(|| "any".into()),
+                name,
+                location,
+            };
+            found.retain(|p| !(p.name == parameter.name && p.location == parameter.location));
+            found.push(parameter);
+        }
+        found
+    }
+
+    /// The request body object, if any, `$ref` resolved.
+    pub fn request_body(&self, index: &Index<'a>) -> Option<&'a Value> {
+        self.value.get("requestBody").map(|b| index.resolve(b))
+    }
+
+    /// The responses by status, each `$ref` resolved.
+    pub fn responses(&self, index: &Index<'a>) -> Vec<(&'a str, &'a Value)> {
+        self.value
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(status, response)| (status.as_str(), index.resolve(response)))
+            .collect()
+    }
+
+    /// Every media type of the request body and the responses: (pointer, media type name,
+    /// media type object). The pointer is that of the media type object.
+    pub fn media(&self, index: &Index<'a>) -> Vec<(String, &'a str, &'a Value)> {
+        let request = self
+            .request_body(index)
+            .map(|body| (format!("{}/requestBody", self.pointer), body));
+        let responses = self.responses(index).into_iter().map(|(status, response)| {
+            (
+                format!("{}/responses/{}", self.pointer, escape(status)),
+                response,
+            )
+        });
+        request
+            .into_iter()
+            .chain(responses)
+            .flat_map(|(at, holder)| {
+                holder
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .map(move |(media, object)| {
+                        (
+                            format!("{at}/content/{}", escape(media)),
+                            media.as_str(),
+                            object,
+                        )
+                    })
+            })
+            .collect()
+    }
+
+    /// The JSON body schema of a request body or response object, if it has one.
+    pub fn json_schema(holder: &'a Value) -> Option<&'a Value> {
+        holder
+            .get("content")
+            .and_then(Value::as_object)?
+            .iter()
+            .find(|(media, _)| is_json(media))
+            .and_then(|(_, object)| object.get("schema"))
+    }
+}
+
+/// Whether a media type is JSON (`application/json`, with or without parameters).
+pub fn is_json(media: &str) -> bool {
+    media == "application/json" || media.starts_with("application/json;")
+}
+
+/// The JSON pointer a local `$ref` names: `#/components/schemas/A` → `/components/schemas/A`.
+fn pointer_of(reference: &str) -> Option<String> {
+    reference.strip_prefix('#').map(str::to_string)
+}
+
+fn flag(schema: &Value, key: &str) -> bool {
+    schema.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn values(schema: &Value) -> Vec<String> {
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|v| {
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        })
+        .collect()
+}
+
+/// RFC 6901 escaping of one pointer segment.
+pub fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::Index;
+
+    #[test]
+    fn a_schema_without_a_type_is_named_by_its_combinator() {
+        let doc = json!({});
+        let index = Index::new(&doc);
+        assert_eq!(index.kind(&json!({"anyOf": [{"type": "string"}]})), "anyOf");
+        assert_eq!(index.kind(&json!({"oneOf": [{"type": "string"}]})), "oneOf");
+        assert_eq!(index.kind(&json!({"properties": {}})), "object");
+        assert_eq!(index.kind(&json!({})), "any");
+        assert_eq!(index.type_name(&json!({"anyOf": []})), "anyOf");
+    }
+
+    #[test]
+    fn facts_beside_a_reference_win_and_shapes_follow_references() {
+        let doc = json!({"components": {"schemas": {
+            "Id": {"type": "string", "format": "uuid", "description": "target"},
+            "Group": {"type": "object", "required": ["id"], "properties": {
+                "id": {"allOf": [{"$ref": "#/components/schemas/Id"}], "nullable": true},
+                "ids": {"type": "array", "items": {"$ref": "#/components/schemas/Id"}},
+            }},
+        }}});
+        let index = Index::new(&doc);
+        let fields = index.fields(&json!({"$ref": "#/components/schemas/Group"}));
+        let id = &fields["id"];
+        assert_eq!((id.ty.as_str(), id.kind.as_str()), ("Id", "string"));
+        assert_eq!(id.format.as_deref(), Some("uuid"));
+        assert!(id.required && id.nullable && !id.read_only);
+        let ids = &fields["ids"];
+        assert_eq!(
+            (ids.ty.as_str(), ids.kind.as_str()),
+            ("array<Id>", "array<string>")
+        );
+        assert!(!ids.required);
+    }
+}

@@ -1,0 +1,287 @@
+//! A spec as the code of SDK users meets it, read from the Rust progenitor generates for it (in
+//! memory, with the SDK's own settings): each operation's method, parameters and request,
+//! response and error types; each generated type's fields with their Rust types and whether
+//! the type's builder demands them; each enum's variants; and which way each type travels.
+//! `diff` compares two surfaces.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToUpperCamelCase;
+use progenitor::Generator;
+use quote::ToTokens;
+use syn::{ImplItem, Item, ReturnType};
+use typify::{TypeDetails, TypeId};
+
+use crate::codegen;
+use crate::index::{Index, Parameter};
+use crate::spec::Spec;
+
+/// One operation, as users call it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `POST`, `GET`, ...
+    pub method: String,
+    /// The path, e.g. `/api/v1/participant-groups/`.
+    pub path: String,
+    /// The operationId (the method is its snake case).
+    pub id: String,
+    /// Its parameters (path, query, header).
+    pub parameters: Vec<Parameter>,
+    /// What its builder's `body` takes, if it has a body.
+    pub request: Option<String>,
+    /// What its `send()` returns: `Result<ResponseValue<…>, Error<…>>`.
+    pub returns: String,
+}
+
+/// A field of a generated struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Its Rust type, e.g. `Option<Vec<String>>`.
+    pub rust: String,
+    /// Whether the struct's builder fails unless it is set (typify: required, no default).
+    pub builder_requires: bool,
+    /// Whether the spec lists it in `required` (on the wire only, when `rust` is unchanged).
+    pub required: bool,
+    /// Whether the spec says `nullable: true`.
+    pub nullable: bool,
+    /// Whether the spec says `readOnly: true`.
+    pub read_only: bool,
+}
+
+/// A generated type.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Type {
+    /// A struct's fields, by Rust name.
+    pub fields: BTreeMap<String, Field>,
+    /// An enum's variants.
+    pub variants: Vec<String>,
+    /// A newtype's inner type.
+    pub inner: Option<String>,
+}
+
+/// Which way a type travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Direction {
+    /// Sent by users (in a request body).
+    Request,
+    /// Read by users (in a response body, or an error's).
+    Response,
+}
+
+/// What the code of SDK users meets.
+pub struct Surface {
+    /// Every operation, in the spec's order.
+    pub operations: Vec<Operation>,
+    /// Every generated type, by name.
+    pub types: BTreeMap<String, Type>,
+    /// Which way each type travels (a type can go both ways).
+    pub directions: BTreeMap<String, BTreeSet<Direction>>,
+}
+
+impl Surface {
+    /// Generates `spec` in memory and reads its surface.
+    pub fn of(spec: &Spec) -> Result<Surface, String> {
+        let (tokens, generator) = codegen::run_progenitor(spec, &codegen::settings())?;
+        let file: syn::File = syn::parse2(tokens)
+            .map_err(|e| format!("{}: progenitor's output does not parse: {e}", spec.shown))?;
+        let index = Index::new(&spec.raw.value);
+        let types = types(&generator, &index);
+        let builders = builders(&file);
+        let mut operations = Vec::new();
+        let mut roots = Vec::new();
+        for op in index.operations() {
+            let id = op.id.unwrap_or_default().to_string();
+            let (request, returns) = builders
+                .get(&id.to_upper_camel_case())
+                .cloned()
+                .unwrap_or_default();
+            roots.extend(request.iter().map(|ty| (ty.clone(), Direction::Request)));
+            roots.push((returns.clone(), Direction::Response));
+            operations.push(Operation {
+                method: op.method.to_uppercase(),
+                path: op.path.to_string(),
+                parameters: op.parameters(&index),
+                id,
+                request,
+                returns,
+            });
+        }
+        let directions = directions(&types, roots);
+        Ok(Surface {
+            operations,
+            types,
+            directions,
+        })
+    }
+}
+
+/// Every named type of the type space, with the spec's facts of its fields where the type is a
+/// named schema.
+fn types(generator: &Generator, index: &Index) -> BTreeMap<String, Type> {
+    let space = generator.get_type_space();
+    let schemas: BTreeMap<String, &serde_json::Value> = index
+        .schemas()
+        .map(|(name, schema)| (name.to_upper_camel_case(), schema))
+        .collect();
+    let name_of = |id: &TypeId| {
+        space
+            .get_type(id)
+            .map(|ty| rust_name(&ty.name()))
+            .unwrap_or_else(|_| "?".into())
+    };
+    let mut found = BTreeMap::new();
+    for ty in space.iter_types() {
+        let generated = match ty.details() {
+            TypeDetails::Struct(details) => {
+                let facts = schemas
+                    .get(&ty.name())
+                    .map(|schema| index.fields(schema))
+                    .unwrap_or_default();
+                let fields = details
+                    .properties_info()
+                    .map(|property| {
+                        let fact = facts.get(property.name);
+                        let field = Field {
+                            rust: name_of(&property.type_id),
+                            builder_requires: property.required,
+                            required: fact.is_some_and(|f| f.required),
+                            nullable: fact.is_some_and(|f| f.nullable),
+                            read_only: fact.is_some_and(|f| f.read_only),
+                        };
+                        (property.name.to_string(), field)
+                    })
+                    .collect();
+                Type {
+                    fields,
+                    ..Type::default()
+                }
+            }
+            TypeDetails::Enum(details) => Type {
+                variants: details
+                    .variants()
+                    .map(|(name, _)| name.to_string())
+                    .collect(),
+                ..Type::default()
+            },
+            TypeDetails::Newtype(details) => Type {
+                inner: Some(name_of(&details.inner())),
+                ..Type::default()
+            },
+            _ => continue,
+        };
+        found.insert(ty.name(), generated);
+    }
+    found
+}
+
+/// For each builder of `mod builder`: what its `body` takes and what its `send()` returns.
+fn builders(file: &syn::File) -> BTreeMap<String, (Option<String>, String)> {
+    let items = file.items.iter().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    let mut found = BTreeMap::new();
+    for item in items.into_iter().flatten() {
+        let Item::Impl(block) = item else { continue };
+        let name = block.self_ty.to_token_stream().to_string();
+        let name = rust_name(name.split('<').next().unwrap_or_default());
+        let mut request = None;
+        let mut returns = String::new();
+        for member in &block.items {
+            let ImplItem::Fn(function) = member else {
+                continue;
+            };
+            let signature = &function.sig;
+            if signature.ident == "body" {
+                let bounds = signature
+                    .generics
+                    .where_clause
+                    .to_token_stream()
+                    .to_string();
+                request = body_type(&rust_name(&bounds));
+            }
+            if signature.ident == "send"
+                && let ReturnType::Type(_, ty) = &signature.output
+            {
+                returns = rust_name(&ty.to_token_stream().to_string());
+            }
+        }
+        found.insert(name, (request, returns));
+    }
+    found
+}
+
+/// progenitor's `body<V>(self, value: V)` takes any `V: TryInto<X>`: the body type `X` is
+/// in the bound.
+fn body_type(bounds: &str) -> Option<String> {
+    let start = bounds.find("TryInto<")? + "TryInto<".len();
+    let mut depth = 1;
+    for (at, c) in bounds[start..].char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(bounds[start..start + at].to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Follows each root's types through the fields, variants and newtypes of named types.
+fn directions(
+    types: &BTreeMap<String, Type>,
+    roots: Vec<(String, Direction)>,
+) -> BTreeMap<String, BTreeSet<Direction>> {
+    let mut found: BTreeMap<String, BTreeSet<Direction>> = BTreeMap::new();
+    let mut stack: Vec<(String, Direction)> = roots
+        .into_iter()
+        .flat_map(|(text, direction)| names_in(&text).map(move |n| (n, direction)))
+        .collect();
+    while let Some((name, direction)) = stack.pop() {
+        let Some(ty) = types.get(&name) else { continue };
+        if !found.entry(name.clone()).or_default().insert(direction) {
+            continue;
+        }
+        let inner = ty
+            .fields
+            .values()
+            .map(|f| f.rust.clone())
+            .chain(ty.inner.clone());
+        for text in inner {
+            stack.extend(names_in(&text).map(|n| (n, direction)));
+        }
+    }
+    found
+}
+
+/// The identifiers in a Rust type's text, e.g. `Option`, `Vec`, `ParticipantGroup`.
+fn names_in(text: &str) -> std::vec::IntoIter<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// A Rust type as users write it: `Option<Vec<String>>`, not
+/// `:: std :: option :: Option < :: std :: vec :: Vec < :: std :: string :: String > >`.
+pub fn rust_name(tokens: &str) -> String {
+    let mut text: String = tokens.chars().filter(|c| !c.is_whitespace()).collect();
+    for prefix in [
+        "::std::option::",
+        "::std::vec::",
+        "::std::string::",
+        "::std::boxed::",
+        "::std::collections::",
+        "std::convert::",
+        "types::",
+        "super::",
+    ] {
+        text = text.replace(prefix, "");
+    }
+    text
+}
