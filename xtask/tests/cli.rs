@@ -306,25 +306,52 @@ fn check_names_stale_mocks_and_generate_fixes_them() {
     assert!(check_in(dir.path()).status.success());
 }
 
+/// `fixtures/real-shapes/`: what Prolific's published document holds and the xtask once
+/// misread, in one small spec. An example map with integer keys (`{0: Right-handed}`), an
+/// inline schema under `/api/v1/filters/{filter_id}/`, and an `anyOf` field.
 #[test]
-fn a_yaml_map_with_integer_keys_reads_as_json_would() {
-    // YAML allows integer keys; Prolific's published document has them in an example
-    // (`choices: {0: Right-handed, 1: Left-handed}`).
-    let dir = scratch_with_spec();
-    let spec = dir.path().join("openapi.yaml");
-    let text = std::fs::read_to_string(&spec).unwrap();
-    let edited = text.replacen(
-        "info:\n",
-        "info:\n  x-choices:\n    0: Right-handed\n    1: Left-handed\n",
-        1,
-    );
-    assert_ne!(edited, text);
-    std::fs::write(&spec, edited).unwrap();
-    let generated = generate_in(dir.path());
-    assert!(generated.status.success(), "{}", stderr(&generated));
+fn the_shapes_of_real_documents_read_point_and_name_as_they_are() {
+    let fixture = root().join("xtask/tests/fixtures/real-shapes");
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["openapi.yaml", "upstream.yaml"] {
+        std::fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
+    }
+    assert!(generate_in(dir.path()).status.success());
     let out = check_in(dir.path());
-    assert!(out.status.success(), "{}", stdout(&out));
-    assert!(stdout(&out).starts_with("pass  spec-parses           openapi.yaml\n"));
+    let report = stdout(&out);
+    // The integer keys read as a JSON document's string keys would.
+    assert!(
+        report.starts_with("pass  spec-parses           openapi.yaml\n"),
+        "{report}"
+    );
+    // The example that breaks its inline schema is named by its place under the templated
+    // path (a pointer with `{` and `}` that JSON Schema once refused as a URI).
+    assert_eq!(
+        failures(&out),
+        [
+            "fail  example-valid         paths.\"/api/v1/filters/{filter_id}/\".get.responses.\"200\".\
+             content.\"application/json\".schema: /id: 7 is not of type \"string\""
+        ]
+    );
+
+    let drift = xtask(
+        &[
+            "drift",
+            "upstream.yaml",
+            "--spec",
+            "openapi.yaml",
+            "--allow",
+            "/dev/null",
+        ],
+        dir.path(),
+    );
+    assert_eq!(drift.status.code(), Some(1));
+    assert!(
+        stdout(&drift)
+            .contains("  differs  type      get-filter response 200: detail: fragment: anyOf; upstream: string\n"),
+        "{}",
+        stdout(&drift)
+    );
 }
 
 #[test]
