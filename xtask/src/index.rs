@@ -65,8 +65,6 @@ pub struct Field {
     pub nullable: bool,
     /// `readOnly: true`.
     pub read_only: bool,
-    /// Its `enum` values, as text.
-    pub values: Vec<String>,
     /// The property's schema, `$ref` resolved and `allOf` merged.
     pub schema: Value,
 }
@@ -209,7 +207,6 @@ impl<'a> Index<'a> {
                     required: required.contains(name.as_str()),
                     nullable: flag(&merged, "nullable"),
                     read_only: flag(&merged, "readOnly"),
-                    values: values(&merged),
                     schema: merged,
                 };
                 (name.clone(), field)
@@ -388,20 +385,6 @@ fn pointer_of(reference: &str) -> Option<String> {
 
 fn flag(schema: &Value, key: &str) -> bool {
     schema.get(key).and_then(Value::as_bool).unwrap_or(false)
-}
-
-fn values(schema: &Value) -> Vec<String> {
-    schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|v| {
-            v.as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| v.to_string())
-        })
-        .collect()
 }
 
 /// RFC 6901 escaping of one pointer segment.

@@ -15,9 +15,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
-use syn::{Fields, GenericArgument, Item, PathArguments, Type};
+use syn::Type;
 
 use crate::index::Index;
+use crate::surface;
 
 /// One operation, as the table states it.
 struct Entry {
@@ -102,14 +103,7 @@ pub fn items(spec: &Value, file: &syn::File, type_names: &[String]) -> Result<To
 }
 
 fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
-    let builder = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or("progenitor's output has no `mod builder`")?;
+    let builders = surface::builders(file);
     let mut entries = Vec::new();
     for operation in Index::new(spec).operations() {
         // preflight.rs has checked that every operation has an id.
@@ -131,23 +125,23 @@ fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
             _ => Vec::new(),
         };
         let builder_name = operation_id.to_upper_camel_case();
-        let has_builder = builder
-            .iter()
-            .any(|item| matches!(item, Item::Struct(s) if s.ident == builder_name));
-        if !has_builder {
+        let Some((body, _)) = builders.get(&builder_name) else {
             return Err(format!(
                 "progenitor's output has no builder `{builder_name}` for `{operation_id}`"
             ));
-        }
-        let body = if operation.value.get("requestBody").is_some() {
-            Some(body_type(builder, &builder_name).ok_or_else(|| {
-                format!(
+        };
+        let body = match (operation.value.get("requestBody"), body) {
+            (None, _) => None,
+            (Some(_), Some(name)) => Some(
+                syn::parse_str::<Type>(&format!("types::{name}"))
+                    .map_err(|e| format!("`{builder_name}::body` takes `{name}`: {e}"))?,
+            ),
+            (Some(_), None) => {
+                return Err(format!(
                     "progenitor's builder `{builder_name}` for `{operation_id}` has no \
-                     `body: Result<types::builder::X, String>` field"
-                )
-            })?)
-        } else {
-            None
+                     `body<V: TryInto<types::X>>` method"
+                ));
+            }
         };
         entries.push(Entry {
             id: operation_id.to_snake_case(),
@@ -158,30 +152,4 @@ fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
         });
     }
     Ok(entries)
-}
-
-/// `types::X` out of the builder's field `body: Result<types::builder::X, String>`.
-fn body_type(builder: &[Item], name: &str) -> Option<Type> {
-    let fields = builder.iter().find_map(|item| match item {
-        Item::Struct(s) if s.ident == name => Some(&s.fields),
-        _ => None,
-    })?;
-    let Fields::Named(fields) = fields else {
-        return None;
-    };
-    let body = fields
-        .named
-        .iter()
-        .find(|f| f.ident.as_ref().is_some_and(|i| i == "body"))?;
-    let Type::Path(result) = &body.ty else {
-        return None;
-    };
-    let PathArguments::AngleBracketed(args) = &result.path.segments.last()?.arguments else {
-        return None;
-    };
-    let GenericArgument::Type(Type::Path(inner)) = args.args.first()? else {
-        return None;
-    };
-    let type_name = &inner.path.segments.last()?.ident;
-    Some(syn::parse_quote!(types::#type_name))
 }

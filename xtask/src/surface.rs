@@ -174,8 +174,9 @@ fn types(generator: &Generator, index: &Index) -> BTreeMap<String, Type> {
     found
 }
 
-/// For each builder of `mod builder`: what its `body` takes and what its `send()` returns.
-fn builders(file: &syn::File) -> BTreeMap<String, (Option<String>, String)> {
+/// For each builder of `mod builder`, by name: what its `body` takes and what its `send()`
+/// returns (progenitor's own `send()`, before the rewrites).
+pub fn builders(file: &syn::File) -> BTreeMap<String, (Option<String>, String)> {
     let items = file.items.iter().find_map(|item| match item {
         Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
         _ => None,
@@ -183,6 +184,9 @@ fn builders(file: &syn::File) -> BTreeMap<String, (Option<String>, String)> {
     let mut found = BTreeMap::new();
     for item in items.into_iter().flatten() {
         let Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() {
+            continue;
+        }
         let name = block.self_ty.to_token_stream().to_string();
         let name = rust_name(name.split('<').next().unwrap_or_default());
         let mut request = None;
