@@ -1545,6 +1545,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_participant_groups",
             };
+            crate::operation::check(info.operation_id, &request, None)
+                .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -1644,6 +1646,12 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_participant_group",
             };
+            crate::operation::check(
+                    info.operation_id,
+                    &request,
+                    Some(&body as &dyn ::std::any::Any),
+                )
+                .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -1725,6 +1733,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_participant_group",
             };
+            crate::operation::check(info.operation_id, &request, None)
+                .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -1804,6 +1814,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_participant_group",
             };
+            crate::operation::check(info.operation_id, &request, None)
+                .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -1921,6 +1933,12 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_participant_group",
             };
+            crate::operation::check(
+                    info.operation_id,
+                    &request,
+                    Some(&body as &dyn ::std::any::Any),
+                )
+                .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2002,6 +2020,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_participant_group_participants",
             };
+            crate::operation::check(info.operation_id, &request, None)
+                .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2115,6 +2135,12 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_to_participant_group",
             };
+            crate::operation::check(
+                    info.operation_id,
+                    &request,
+                    Some(&body as &dyn ::std::any::Any),
+                )
+                .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2228,6 +2254,12 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_from_participant_group",
             };
+            crate::operation::check(
+                    info.operation_id,
+                    &request,
+                    Some(&body as &dyn ::std::any::Any),
+                )
+                .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2301,16 +2333,30 @@ pub(crate) mod operations {
             body: &types::CreateParticipantGroupRequest,
         ) -> Result<(), String>;
     }
-    /// Checks the prose rules of the operation `operation_id`, if it has any.
+    /// Checks the prose rules of the operation `operation_id`, if it has any, on the
+    /// request and its typed body (given as it was before encoding).
     #[allow(unused_variables)]
     pub(crate) fn check_prose_rules<R: ProseRules>(
         operation_id: &str,
         request: &Sent<'_>,
+        body: Option<&dyn ::std::any::Any>,
     ) -> Result<(), String> {
         match operation_id {
             "get_participant_groups" => R::get_participant_groups(request),
             "create_participant_group" => {
-                R::create_participant_group(request, &request.body()?)
+                R::create_participant_group(
+                    request,
+                    body
+                        .and_then(|body| {
+                            body.downcast_ref::<types::CreateParticipantGroupRequest>()
+                        })
+                        .ok_or(
+                            concat!(
+                                "`", "create_participant_group",
+                                "` was given no body of its type"
+                            ),
+                        )?,
+                )
             }
             _ => Ok(()),
         }

@@ -21,10 +21,10 @@ impl ClientHooks<Config> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        info: &OperationInfo,
+        _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        operation::check(info.operation_id, request).map_err(Error::Custom)?;
-
+        // The request was checked before the hooks (`operation::check`, called by each
+        // generated `send()` with the typed body).
         let config = self.inner();
         let headers = request.headers_mut();
         headers.remove(API_VERSION_HEADER);

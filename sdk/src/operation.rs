@@ -6,8 +6,6 @@
 
 use std::borrow::Cow;
 
-use serde::de::DeserializeOwned;
-
 use crate::generated::operations;
 use crate::validate::Rules;
 
@@ -29,13 +27,18 @@ pub(crate) fn find(id: &str) -> Option<&'static Operation> {
     operations::ALL.iter().find(|operation| operation.id == id)
 }
 
-/// Checks `request`, built for the operation `id`, before anything is sent: its path is the
-/// operation's (no path parameter changed it), and it keeps the rules the docs state in prose.
-pub(crate) fn check(id: &str, request: &reqwest::Request) -> Result<(), String> {
+/// Checks `request`, built for the operation `id` with `body` (its typed body, if it has one),
+/// before anything is sent: its path is the operation's (no path parameter changed it), and it
+/// keeps the rules the docs state in prose. Each generated `send()` calls it before the hooks.
+pub(crate) fn check(
+    id: &str,
+    request: &reqwest::Request,
+    body: Option<&dyn std::any::Any>,
+) -> Result<(), String> {
     if let Some(operation) = find(id) {
         same_path(operation.path, request.url().path())?;
     }
-    operations::check_prose_rules::<Rules>(id, &Sent::new(request))
+    operations::check_prose_rules::<Rules>(id, &Sent::new(request), body)
 }
 
 /// Whether `path` (after the base URL's own path, if any) is `template` with each `{param}`
@@ -43,36 +46,27 @@ pub(crate) fn check(id: &str, request: &reqwest::Request) -> Result<(), String> 
 /// stay inside their segment; what is left to catch is an empty value, `.` and `..`, which
 /// would make another path of it.
 fn same_path(template: &str, path: &str) -> Result<(), String> {
-    let expected: Vec<&str> = template.split('/').skip(1).collect();
-    let actual: Vec<&str> = path.split('/').collect();
-    let tail = actual
-        .len()
-        .checked_sub(expected.len())
-        .map(|start| &actual[start..]);
-    let matches = tail.is_some_and(|tail| {
-        expected.iter().zip(tail).all(|(want, got)| {
-            if want.starts_with('{') {
-                !got.is_empty() && *got != "." && *got != ".."
-            } else {
-                want == got
-            }
-        })
+    // Segment by segment from the end, so that a base URL's own path may come before; no
+    // allocation on the way (this runs before every request).
+    let mut actual = path.rsplit('/');
+    let segments = template.strip_prefix('/').unwrap_or(template);
+    let matches = segments.rsplit('/').all(|want| match actual.next() {
+        None => false,
+        Some(got) if want.starts_with('{') => !got.is_empty() && got != "." && got != "..",
+        Some(got) => want == got,
     });
     if matches {
         return Ok(());
     }
-    let parameters: Vec<&str> = expected
-        .iter()
+    let parameters: Vec<String> = template
+        .split('/')
         .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|p| format!("`{p}`"))
         .collect();
     Err(format!(
         "a path parameter ({}) is empty, `.` or `..`, which would send the request to another \
          path than {template}; pass the resource's id",
-        parameters
-            .iter()
-            .map(|p| format!("`{p}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        parameters.join(", ")
     ))
 }
 
@@ -94,16 +88,6 @@ impl<'a> Sent<'a> {
             .query_pairs()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value)
-    }
-
-    /// The JSON body, decoded.
-    pub fn body<T: DeserializeOwned>(&self) -> Result<T, String> {
-        let bytes = self
-            .request
-            .body()
-            .and_then(reqwest::Body::as_bytes)
-            .ok_or("the request has no body")?;
-        serde_json::from_slice(bytes).map_err(|e| format!("the request body is invalid: {e}"))
     }
 }
 

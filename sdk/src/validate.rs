@@ -65,8 +65,8 @@ mod tests {
             .body(body.to_string())
             .build()
             .unwrap();
-        let sent = Sent::new(&request);
-        Rules::create_participant_group(&sent, &sent.body()?)
+        let body = serde_json::from_str(body).map_err(|e| e.to_string())?;
+        Rules::create_participant_group(&Sent::new(&request), &body)
     }
 
     fn list(query: &str) -> Result<(), String> {

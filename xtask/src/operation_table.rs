@@ -54,8 +54,12 @@ pub fn items(spec: &Value, file: &syn::File, type_names: &[String]) -> Result<To
     });
     let arms = with_rules.iter().map(|entry| {
         let (id, name) = (&entry.id, format_ident!("{}", entry.id));
-        match entry.body {
-            Some(_) => quote!(#id => R::#name(request, &request.body()?),),
+        match &entry.body {
+            Some(ty) => quote!(#id => R::#name(
+                request,
+                body.and_then(|body| body.downcast_ref::<#ty>())
+                    .ok_or(concat!("`", #id, "` was given no body of its type"))?,
+            ),),
             None => quote!(#id => R::#name(request),),
         }
     });
@@ -77,11 +81,13 @@ pub fn items(spec: &Value, file: &syn::File, type_names: &[String]) -> Result<To
                 #(#methods)*
             }
 
-            /// Checks the prose rules of the operation `operation_id`, if it has any.
+            /// Checks the prose rules of the operation `operation_id`, if it has any, on the
+            /// request and its typed body (given as it was before encoding).
             #[allow(unused_variables)]
             pub(crate) fn check_prose_rules<R: ProseRules>(
                 operation_id: &str,
                 request: &Sent<'_>,
+                body: Option<&dyn ::std::any::Any>,
             ) -> Result<(), String> {
                 match operation_id {
                     #(#arms)*

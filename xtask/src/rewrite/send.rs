@@ -10,6 +10,10 @@
 //!   `match` on the status, each arm rewritten to call `crate::call` (bounded reading, decoding,
 //!   the SDK's `Error` with the real status).
 //!
+//! progenitor's part also checks the request before the hooks run (`crate::operation::check`):
+//! its path, and the operation's prose rules, which read the typed body itself (not the JSON
+//! it was just encoded to).
+//!
 //! Every operation added to the spec gets this without hand-written code.
 
 use quote::quote;
@@ -74,6 +78,7 @@ fn split_send(generated: &mut ImplItemFn) -> Result<ImplItem, String> {
         .map(rewrite_arm)
         .collect::<Result<Vec<Arm>, String>>()?;
 
+    check_before_the_hooks(generated)?;
     // progenitor's part ends where the response arrives. Its error type is `Infallible`: no
     // error body is decoded there, so none can be carried.
     generated
@@ -104,6 +109,29 @@ fn split_send(generated: &mut ImplItemFn) -> Result<ImplItem, String> {
         }
     })
     .map_err(|e| format!("the new `send()` does not parse: {e}"))
+}
+
+/// Inserts `crate::operation::check(..)` before progenitor's `client.pre(..)`, giving it the
+/// request and, when the operation has one, the typed body.
+fn check_before_the_hooks(generated: &mut ImplItemFn) -> Result<(), String> {
+    let stmts = &mut generated.block.stmts;
+    let has_body = stmts.iter().any(|s| flat(s).starts_with("letbody="));
+    let pre = stmts
+        .iter()
+        .position(|s| flat(s) == "client.pre(&mutrequest,&info).await?;")
+        .ok_or("a builder's `send()` no longer calls `client.pre(&mut request, &info)`")?;
+    let body: Expr = if has_body {
+        syn::parse_quote!(Some(&body as &dyn ::std::any::Any))
+    } else {
+        syn::parse_quote!(None)
+    };
+    stmts.insert(
+        pre,
+        syn::parse_quote!(
+            crate::operation::check(info.operation_id, &request, #body).map_err(Error::Custom)?;
+        ),
+    );
+    Ok(())
 }
 
 /// One arm of progenitor's status `match`, calling `crate::call` instead of progenitor's
@@ -178,6 +206,7 @@ mod tests {
                     /// Sends a `GET` request to `/thing/`
                     pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<types::Oops>> {
                         let Self { client } = self;
+                        client.pre(&mut request, &info).await?;
                         let response = result?;
                         match response.status().as_u16() {
                             200u16 => ResponseValue::from_response(response).await,
@@ -203,6 +232,10 @@ mod tests {
             "asyncfnsend_generated(self)->Result<reqwest::Response,Error<::std::convert::Infallible>>"
         ));
         assert!(code.contains("letresponse=result?;Ok(response)"));
+        assert!(code.contains(
+            "crate::operation::check(info.operation_id,&request,None).map_err(Error::Custom)?;\
+             client.pre(&mutrequest,&info).await?;"
+        ));
     }
 
     #[test]
