@@ -13,10 +13,6 @@ use crate::client::Config;
 use crate::generated::Client;
 use crate::operation;
 
-/// progenitor adds `api-version: <info.version>` to every request. Prolific documents no
-/// such header, so it is not sent: the SDK sends only what Prolific's docs describe.
-const API_VERSION_HEADER: &str = "api-version";
-
 impl ClientHooks<Config> for Client {
     async fn pre<E>(
         &self,
@@ -27,7 +23,6 @@ impl ClientHooks<Config> for Client {
         // generated `send()` with the typed body).
         let config = self.inner();
         let headers = request.headers_mut();
-        headers.remove(API_VERSION_HEADER);
         headers.insert(AUTHORIZATION, config.auth.clone());
         headers.insert(USER_AGENT, config.user_agent.clone());
         *request.timeout_mut() = Some(config.timeout);

@@ -55,7 +55,8 @@ async fn the_documented_request_goes_on_the_wire_as_documented() {
     assert_eq!(sent.target, "/api/v1/participant-groups/");
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.header("accept"), Some("application/json"));
-    // progenitor's `api-version` header is not part of Prolific's API (sdk/src/hooks.rs).
+    // progenitor's `api-version` header is not part of Prolific's API
+    // (xtask/src/rewrite/api_version.rs).
     assert_eq!(sent.header("api-version"), None);
     assert_eq!(sent.json(), request_example());
 }

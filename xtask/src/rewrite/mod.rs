@@ -7,8 +7,11 @@
 //! - `constructors`: progenitor's constructors become crate-private, so the generated `Client`
 //!   is the SDK's public client, built only through the hand-written `ClientBuilder`;
 //! - `optional_setters`: the setters of optional fields accept a plain value (`"x"`) as well as
-//!   an `Option` of one.
+//!   an `Option` of one;
+//! - `api_version`: progenitor's `api-version` header, which Prolific does not document, is not
+//!   added to any request.
 
+mod api_version;
 mod constructors;
 mod optional_setters;
 mod send;
@@ -18,6 +21,7 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
     send::own_responses(file).map_err(|e| step("send.rs", e))?;
     constructors::make_crate_private(file).map_err(|e| step("constructors.rs", e))?;
     optional_setters::accept_plain_values(file).map_err(|e| step("optional_setters.rs", e))?;
+    api_version::remove(file).map_err(|e| step("api_version.rs", e))?;
     Ok(())
 }
 
