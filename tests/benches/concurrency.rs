@@ -15,7 +15,7 @@ use handwritten_client::create_group;
 use prolific_sdk::Client;
 use prolific_sdk_tests::{Canned, Loopback, example};
 
-use inputs::{CREATED, handwritten_request, sdk_request};
+use inputs::{CREATED, handwritten_http, handwritten_request, sdk_request};
 
 /// Calls in flight at once, through one client.
 const IN_FLIGHT: usize = 100;
@@ -123,7 +123,7 @@ fn child(side: &str) {
                 }
             }
             _ => {
-                let client = reqwest::Client::new();
+                let client = handwritten_http();
                 let body = handwritten_request();
                 for _ in 0..IN_FLIGHT {
                     let (client, body, url) = (client.clone(), body.clone(), url.clone());

@@ -21,7 +21,10 @@ use gungraun::{library_benchmark, library_benchmark_group, main};
 use handwritten_client::{Group, GroupList, NewGroup};
 use prolific_sdk::types::{CreateParticipantGroupRequest, ParticipantGroup, ParticipantGroupList};
 
-use inputs::{created, handwritten_request, list_page, sdk_request, sdk_request_as_built_for_both};
+use inputs::{
+    created, handwritten_http, handwritten_request, list_page, sdk_request,
+    sdk_request_as_built_for_both,
+};
 
 /// A `created-server` process, stopped when dropped (its input closes).
 struct Server {
@@ -93,7 +96,7 @@ fn sdk_ready() -> Ready<prolific_sdk::Client, CreateParticipantGroupRequest> {
 
 fn handwritten_ready() -> Ready<(reqwest::Client, String), NewGroup> {
     let server = Server::start();
-    let client = (reqwest::Client::new(), server.url.clone());
+    let client = (handwritten_http(), server.url.clone());
     let ready = Ready {
         runtime: runtime(),
         client,

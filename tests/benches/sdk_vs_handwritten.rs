@@ -6,7 +6,6 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use criterion::Criterion;
 use handwritten_client::{Group, GroupList, create_group};
@@ -16,13 +15,13 @@ use prolific_sdk_tests::{Canned, Loopback, example};
 
 mod inputs;
 
-use inputs::{CREATED, created, handwritten_request, list_page, sdk_request};
-
-const TOKEN: &str = "bench-token";
+use inputs::{
+    CONNECT_TIMEOUT, CREATED, TIMEOUT, created, handwritten_http, handwritten_request, list_page,
+    sdk_request,
+};
 
 /// Both sides send the same request with the same settings.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const TIMEOUT: Duration = Duration::from_secs(30);
+const TOKEN: &str = "bench-token";
 
 fn output_directory() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/criterion")
@@ -42,11 +41,7 @@ fn main() {
         .timeout(TIMEOUT)
         .build()
         .expect("the SDK client builds");
-    let http = reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(TIMEOUT)
-        .build()
-        .expect("the reqwest client builds");
+    let http = handwritten_http();
     let (sdk_body, hand_body) = (sdk_request(), handwritten_request());
     let url = server.url();
 

@@ -7,6 +7,21 @@ use handwritten_client::NewGroup;
 use prolific_sdk::types::CreateParticipantGroupRequest;
 use prolific_sdk_tests::example;
 
+/// The SDK's default timeouts, which every benchmark's hand-written client gets too: a timer
+/// per request is part of what both sides pay.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The SDK's default total timeout of a request.
+pub const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The hand-written side's HTTP client, with the SDK's default timeouts.
+pub fn handwritten_http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(TIMEOUT)
+        .build()
+        .expect("the reqwest client builds")
+}
+
 /// The create operation's documented request body, in the spec.
 pub const REQUEST: &str =
     "/paths/~1api~1v1~1participant-groups~1/post/requestBody/content/application~1json";
