@@ -5,6 +5,7 @@
 
 use std::convert::Infallible;
 
+use bytes::Bytes;
 use progenitor_client::{Error as GeneratedError, ResponseValue};
 use serde::de::DeserializeOwned;
 
@@ -14,9 +15,10 @@ use crate::error::{ApiError, DecodeError, Error, ErrorBody, TransportError, exce
 /// A declared success: the body decoded as the operation's type.
 pub(crate) async fn decode<T: DeserializeOwned>(
     client: &Client,
-    response: reqwest::Response,
+    mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error> {
-    let (status, headers) = (response.status(), response.headers().clone());
+    // The headers move into the `ResponseValue`: the body's length is known without them.
+    let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
     let bytes = read_body(client, response).await?;
     match serde_json::from_slice(&bytes) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
@@ -79,7 +81,7 @@ pub(crate) fn before_response(error: GeneratedError<Infallible>) -> Error {
 /// The one reader of response bodies: the whole body, or an error once it grows past the
 /// client's cap (`ClientBuilder::max_response_bytes`). Memory stays within the cap: a
 /// `Content-Length` above it is refused before reading, and reading stops at the cap.
-async fn read_body(client: &Client, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
+async fn read_body(client: &Client, mut response: reqwest::Response) -> Result<Bytes, Error> {
     let cap = client.inner.max_response_bytes;
     let status = response.status();
     let too_large = || {
@@ -92,23 +94,26 @@ async fn read_body(client: &Client, mut response: reqwest::Response) -> Result<V
             excerpt: None,
         })
     };
-    let announced = response.content_length().unwrap_or(0);
-    if announced > cap as u64 {
-        return Err(too_large());
+    // The body broke off or timed out: the status that came before it is kept.
+    let broken = |source| {
+        Error::Transport(TransportError {
+            source,
+            status: Some(status),
+        })
+    };
+    match response.content_length() {
+        Some(announced) if announced > cap as u64 => return Err(too_large()),
+        // hyper ends a body at its announced length, so reading it whole stays under the cap.
+        Some(_) => return response.bytes().await.map_err(broken),
+        None => {}
     }
-    let mut bytes = Vec::with_capacity(announced as usize);
+    let mut bytes = Vec::new();
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) if bytes.len() + chunk.len() > cap => return Err(too_large()),
             Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-            Ok(None) => return Ok(bytes),
-            // The body broke off or timed out: the status that came before it is kept.
-            Err(source) => {
-                return Err(Error::Transport(TransportError {
-                    source,
-                    status: Some(status),
-                }));
-            }
+            Ok(None) => return Ok(Bytes::from(bytes)),
+            Err(source) => return Err(broken(source)),
         }
     }
 }
