@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::{Map, Value};
 
 /// The methods an OpenAPI path item can hold, in the order the generator visits them.
@@ -277,6 +278,13 @@ impl<'a> Index<'a> {
 }
 
 impl<'a> Operation<'a> {
+    /// progenitor's names for the operation: its builder (`builder::CreateParticipantGroup`)
+    /// and its method on the client (`create_participant_group`).
+    pub fn rust_names(&self) -> Option<(String, String)> {
+        self.id
+            .map(|id| (id.to_upper_camel_case(), id.to_snake_case()))
+    }
+
     /// `POST /api/v1/participant-groups/`.
     pub fn label(&self) -> String {
         format!("{} {}", self.method.to_uppercase(), self.path)
@@ -371,6 +379,11 @@ impl<'a> Operation<'a> {
             .find(|(media, _)| is_json(media))
             .and_then(|(_, object)| object.get("schema"))
     }
+}
+
+/// The name of the Rust type generated for the schema `name` (typify's PascalCase).
+pub fn rust_type_name(name: &str) -> String {
+    name.to_upper_camel_case()
 }
 
 /// Whether a media type is JSON (`application/json`, with or without parameters).

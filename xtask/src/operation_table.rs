@@ -11,7 +11,6 @@
 //! - `for_each_generated_type!`: every named type, for the tests that reach a type by its
 //!   schema's name.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -113,7 +112,9 @@ fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
     let mut entries = Vec::new();
     for operation in Index::new(spec).operations() {
         // preflight.rs has checked that every operation has an id.
-        let Some(operation_id) = operation.id else {
+        let (Some(operation_id), Some((builder_name, method))) =
+            (operation.id, operation.rust_names())
+        else {
             continue;
         };
         let may_repeat = match operation.value.get("x-idempotent") {
@@ -130,7 +131,6 @@ fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
                 .collect(),
             _ => Vec::new(),
         };
-        let builder_name = operation_id.to_upper_camel_case();
         let Some((body, _)) = builders.get(&builder_name) else {
             return Err(format!(
                 "progenitor's output has no builder `{builder_name}` for `{operation_id}`"
@@ -150,7 +150,7 @@ fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
             }
         };
         entries.push(Entry {
-            id: operation_id.to_snake_case(),
+            id: method,
             path: operation.path.to_string(),
             may_repeat,
             prose_rules,

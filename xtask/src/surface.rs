@@ -6,14 +6,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToUpperCamelCase;
 use progenitor::Generator;
 use quote::ToTokens;
 use syn::{ImplItem, Item, ReturnType};
 use typify::{TypeDetails, TypeId};
 
 use crate::codegen;
-use crate::index::{Index, Parameter};
+use crate::index::{Index, Parameter, rust_type_name};
 use crate::spec::Spec;
 
 /// One operation, as users call it.
@@ -91,9 +90,9 @@ impl Surface {
         let mut roots = Vec::new();
         for op in index.operations() {
             let id = op.id.unwrap_or_default().to_string();
-            let (request, returns) = builders
-                .get(&id.to_upper_camel_case())
-                .cloned()
+            let (request, returns) = op
+                .rust_names()
+                .and_then(|(builder, _)| builders.get(&builder).cloned())
                 .unwrap_or_default();
             roots.extend(request.iter().map(|ty| (ty.clone(), Direction::Request)));
             roots.push((returns.clone(), Direction::Response));
@@ -121,7 +120,7 @@ fn types(generator: &Generator, index: &Index) -> BTreeMap<String, Type> {
     let space = generator.get_type_space();
     let schemas: BTreeMap<String, &serde_json::Value> = index
         .schemas()
-        .map(|(name, schema)| (name.to_upper_camel_case(), schema))
+        .map(|(name, schema)| (rust_type_name(name), schema))
         .collect();
     let name_of = |id: &TypeId| {
         space

@@ -7,10 +7,9 @@
 
 use std::collections::BTreeSet;
 
-use heck::ToUpperCamelCase;
 use serde_json::Value;
 
-use crate::index::Index;
+use crate::index::{Index, rust_type_name};
 
 /// The schemas of one generated type, as `type-schemas` prints them.
 pub struct RustType {
@@ -66,7 +65,7 @@ pub fn mismatches(spec: &Value, types: &[RustType]) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut named: BTreeSet<String> = BTreeSet::new();
     for (name, schema) in spec.schemas() {
-        let rust_name = name.to_upper_camel_case();
+        let rust_name = rust_type_name(name);
         named.insert(rust_name.clone());
         let Some(ty) = types.iter().find(|t| t.name == rust_name) else {
             found.push((
