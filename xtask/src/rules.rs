@@ -81,8 +81,9 @@ pub fn check(spec: &Value) -> Vec<Outcome> {
         (!has_4xx).then_some("no 4XX response; add `4XX` with the ErrorResponse body")
     }));
 
+    let bodies = bodies(&index, &operations);
     let mut properties = Vec::new();
-    for (at, schema) in schemas(&index, &operations) {
+    for (at, schema) in schemas(&index, &bodies) {
         collect_properties(schema, &at, &mut properties);
     }
     outcomes.push(Outcome {
@@ -103,7 +104,6 @@ pub fn check(spec: &Value) -> Vec<Outcome> {
             .collect(),
     });
 
-    let bodies = bodies(&index, &operations);
     outcomes.push(Outcome {
         rule: "body-example",
         scope: count(bodies.len(), "body", "bodies"),
@@ -143,13 +143,13 @@ fn bodies<'a>(index: &Index<'a>, operations: &[Operation<'a>]) -> Vec<(String, &
         .collect()
 }
 
-/// The schemas to start from: the named ones, and those inline in bodies.
-fn schemas<'a>(index: &Index<'a>, operations: &[Operation<'a>]) -> Vec<(String, &'a Value)> {
+/// The schemas to start from: the named ones, and those inline in `bodies`.
+fn schemas<'a>(index: &Index<'a>, bodies: &[(String, &'a Value)]) -> Vec<(String, &'a Value)> {
     let named = index
         .schemas()
         .map(|(name, schema)| (format!("/components/schemas/{}", escape(name)), schema));
-    let inline = bodies(index, operations)
-        .into_iter()
+    let inline = bodies
+        .iter()
         .filter_map(|(at, media)| media.get("schema").map(|s| (format!("{at}/schema"), s)));
     named.chain(inline).collect()
 }

@@ -85,7 +85,7 @@ pub fn mismatches(spec: &Value, types: &[RustType]) -> Vec<(String, String)> {
             &ty.serialize,
             &ty.deserialize,
             &mut found,
-            0,
+            false,
         );
     }
     for ty in types.iter().filter(|t| !named.contains(&t.name)) {
@@ -106,6 +106,11 @@ struct Sides<'a> {
 }
 
 impl Sides<'_> {
+    /// Whether `type_name` (as the index writes it) is one of the spec's named schemas.
+    fn names_a_schema(&self, type_name: &str) -> bool {
+        self.spec.schemas().any(|(name, _)| name == type_name)
+    }
+
     fn compare(
         &self,
         place: &str,
@@ -113,9 +118,10 @@ impl Sides<'_> {
         sent: &Value,
         read: &Value,
         found: &mut Vec<(String, String)>,
-        depth: usize,
+        named: bool,
     ) {
-        if depth > 8 {
+        // A recursive schema would recurse forever; real types are far shallower than this.
+        if place.matches('.').count() > 8 {
             return;
         }
         let mut differ = |what: String| found.push((place.to_string(), what));
@@ -134,8 +140,8 @@ impl Sides<'_> {
             ));
         }
 
-        // Items that name a schema are compared under that schema's own name.
-        if depth > 0 && spec.get("$ref").is_some() {
+        // A field or item that names a schema: its fields are compared under that name.
+        if named {
             return;
         }
         let spec_fields = self.spec.fields(spec);
@@ -174,22 +180,12 @@ impl Sides<'_> {
             if !field.nullable && field.required && accepts_null(&self.read, &back.schema) {
                 differ("neither nullable nor optional in the spec, but the Rust type holds null");
             }
-            // A field of a named type is compared under that type's own name.
-            if self.spec.schemas().any(|(name, _)| *name == field.ty) {
-                let (want, have) = (
-                    shape(&self.spec, &field.schema),
-                    shape(&self.read, &back.schema),
-                );
-                if want != have {
-                    differ(&format!("the spec says {want}, the Rust type holds {have}"));
-                }
-                continue;
-            }
             let (spec_items, read_items) = (field.schema.get("items"), back.schema.get("items"));
             let sent_items = out.schema.get("items");
             match (spec_items, sent_items, read_items) {
-                (Some(s), Some(o), Some(b)) => {
-                    self.compare(&format!("{at}[]"), s, o, b, found, depth + 1)
+                (Some(s), Some(o), Some(b)) if !self.names_a_schema(&field.ty) => {
+                    let named = self.names_a_schema(&self.spec.type_name(s));
+                    self.compare(&format!("{at}[]"), s, o, b, found, named)
                 }
                 _ => self.compare(
                     &at,
@@ -197,7 +193,7 @@ impl Sides<'_> {
                     &out.schema,
                     &back.schema,
                     found,
-                    depth + 1,
+                    self.names_a_schema(&field.ty),
                 ),
             }
         }
