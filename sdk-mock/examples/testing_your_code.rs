@@ -62,32 +62,44 @@ fn group(id: &str, name: &str) -> ParticipantGroup {
     .expect("a group with an id and a name")
 }
 
+/// The member list the mock answers with.
+fn members(ids: &[&str]) -> ParticipantGroupMemberList {
+    let results: Vec<ParticipantGroupMember> = ids
+        .iter()
+        .map(|id| {
+            ParticipantGroupMember::builder()
+                .participant_id(*id)
+                .try_into()
+                .expect("a member with an id")
+        })
+        .collect();
+    ParticipantGroupMemberList::builder()
+        .results(results)
+        .try_into()
+        .expect("a list of members")
+}
+
 /// Both calls succeed: the mocks check the typed requests, and each is hit once.
 async fn creates_then_adds() {
     let server = MockServer::start_async().await;
     let create = server.create_participant_group(|when, then| {
-        when.body(&CreateParticipantGroupRequest {
-            name: "Diet study".into(),
-            workspace_id: Some("w1".into()),
-            organisation_id: None,
-            description: None,
-            participant_ids: Vec::new(),
-        });
+        when.body(
+            &CreateParticipantGroupRequest::builder()
+                .name("Diet study")
+                .workspace_id("w1")
+                .try_into()
+                .expect("a request with a name"),
+        );
         then.created(&group("g1", "Diet study"));
     });
     let add = server.add_to_participant_group(|when, then| {
-        when.id("g1").body(&ParticipantIds {
-            participant_ids: vec!["p1".into(), "p2".into()],
-        });
-        then.ok(&ParticipantGroupMemberList {
-            results: ["p1", "p2"]
-                .into_iter()
-                .map(|p| ParticipantGroupMember {
-                    participant_id: p.into(),
-                    datetime_created: None,
-                })
-                .collect(),
-        });
+        when.id("g1").body(
+            &ParticipantIds::builder()
+                .participant_ids(vec!["p1".into(), "p2".into()])
+                .try_into()
+                .expect("a list of ids"),
+        );
+        then.ok(&members(&["p1", "p2"]));
     });
 
     let result = create_group_with(&client_of(&server), "Diet study", "w1", &["p1", "p2"]).await;
@@ -110,9 +122,7 @@ async fn a_refused_create_is_an_api_error() {
         then.client_error(400, &refusal);
     });
     let add = server.add_to_participant_group(|_, then| {
-        then.ok(&ParticipantGroupMemberList {
-            results: Vec::new(),
-        });
+        then.ok(&members(&[]));
     });
 
     let error = create_group_with(&client_of(&server), "Diet study", "w1", &["p1"])

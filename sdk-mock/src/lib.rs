@@ -18,13 +18,13 @@
 //! let server = MockServer::start_async().await;
 //! let create = server.create_participant_group(|when, then| {
 //!     // The request your code must send, as the SDK's type...
-//!     when.body(&CreateParticipantGroupRequest {
-//!         name: "Diet study".into(),
-//!         workspace_id: Some("w1".into()),
-//!         organisation_id: None,
-//!         description: None,
-//!         participant_ids: Vec::new(),
-//!     });
+//!     when.body(
+//!         &CreateParticipantGroupRequest::builder()
+//!             .name("Diet study")
+//!             .workspace_id("w1")
+//!             .try_into()
+//!             .unwrap(),
+//!     );
 //!     // ...and the reply, as the SDK's type too.
 //!     let group = ParticipantGroup::builder().id("g1").name("Diet study");
 //!     then.created(&group.try_into().unwrap());

@@ -12,13 +12,13 @@ use prolific_sdk_mock::httpmock::MockServer;
 fn an_unmatched_request_is_a_404_and_the_assertion_names_what_differed() {
     let server = MockServer::start();
     let create = server.create_participant_group(|when, then| {
-        when.body(&CreateParticipantGroupRequest {
-            name: "Diet study".into(),
-            workspace_id: Some("w1".into()),
-            organisation_id: None,
-            description: None,
-            participant_ids: Vec::new(),
-        });
+        when.body(
+            &CreateParticipantGroupRequest::builder()
+                .name("Diet study")
+                .workspace_id("w1")
+                .try_into()
+                .unwrap(),
+        );
         then.created(
             &ParticipantGroup::try_from(ParticipantGroup::builder().id("g1").name("Diet study"))
                 .unwrap(),

@@ -72,13 +72,12 @@ async fn run(args: Args) -> Result<String, prolific_sdk::Error> {
         Client::from_env()?
     };
 
-    let request = CreateParticipantGroupRequest {
-        name: args.name,
-        workspace_id: args.workspace_id,
-        organisation_id: args.organisation_id,
-        description: args.description,
-        participant_ids: args.participant_ids,
-    };
+    let request = CreateParticipantGroupRequest::builder()
+        .name(args.name)
+        .workspace_id(args.workspace_id)
+        .organisation_id(args.organisation_id)
+        .description(args.description)
+        .participant_ids(args.participant_ids);
     let group = client
         .create_participant_group()
         .body(request)

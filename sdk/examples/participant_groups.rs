@@ -16,9 +16,7 @@
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use prolific_sdk::types::{
-    CreateParticipantGroupRequest, ParticipantIds, UpdateParticipantGroupRequest,
-};
+use prolific_sdk::types::{CreateParticipantGroupRequest, UpdateParticipantGroupRequest};
 use prolific_sdk::{Client, Error, StatusCode, TOKEN_VARIABLE};
 use serde::Serialize;
 
@@ -167,13 +165,12 @@ async fn run(command: Command) -> Result<(), Error> {
             print(&request.send().await?.into_inner());
         }
         Command::Create(create) => {
-            let request = CreateParticipantGroupRequest {
-                name: create.name,
-                workspace_id: create.workspace_id,
-                organisation_id: create.organisation_id,
-                description: create.description,
-                participant_ids: create.participant_ids,
-            };
+            let request = CreateParticipantGroupRequest::builder()
+                .name(create.name)
+                .workspace_id(create.workspace_id)
+                .organisation_id(create.organisation_id)
+                .description(create.description)
+                .participant_ids(create.participant_ids);
             let group = client.create_participant_group().body(request);
             print(&group.send().await?.into_inner());
         }
@@ -216,7 +213,7 @@ async fn run(command: Command) -> Result<(), Error> {
             let added = client
                 .add_to_participant_group()
                 .id(id)
-                .body(ParticipantIds { participant_ids });
+                .body_map(|b| b.participant_ids(participant_ids));
             print(&added.send().await?.into_inner());
         }
         Command::Remove(Members {
@@ -226,7 +223,7 @@ async fn run(command: Command) -> Result<(), Error> {
             let removed = client
                 .remove_from_participant_group()
                 .id(id)
-                .body(ParticipantIds { participant_ids });
+                .body_map(|b| b.participant_ids(participant_ids));
             print(&removed.send().await?.into_inner());
         }
         Command::LifeCycle { workspace_id } => life_cycle(&client, &workspace_id).await?,

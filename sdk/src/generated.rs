@@ -11,6 +11,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///A new participant group. Either `workspace_id` or `organisation_id` must be specified (a group belongs to a workspace or to an organisation, not both).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateParticipantGroupRequest {
         ///A description of the participant group
@@ -35,6 +36,7 @@ pub mod types {
     }
     ///What went wrong, and where to read more about it.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorDetail {
         ///A link to more information about the error
@@ -62,6 +64,7 @@ pub mod types {
     }
     ///The error's details, in one of three forms: a message, a list of messages, or a map from a field name to that field's messages.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ErrorMessages {
@@ -96,6 +99,7 @@ pub mod types {
     }
     ///The body Prolific sends with an error status.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorResponse {
         ///The error
@@ -108,6 +112,7 @@ pub mod types {
     }
     ///A completion code of a feeder study, and what it does to the group.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FeederCompletionCode {
         ///What the code does to the participant group: `ADD_TO_PARTICIPANT_GROUP` or `REMOVE_FROM_PARTICIPANT_GROUP` (new values can appear)
@@ -126,6 +131,7 @@ pub mod types {
     }
     ///A study configured to modify the participants of a group through its completion codes.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FeederStudy {
         ///The completion codes of the study that modify this group
@@ -150,6 +156,7 @@ pub mod types {
     }
     ///A participant group.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantGroup {
         ///The user-provided description of the participant group
@@ -185,6 +192,7 @@ pub mod types {
     }
     ///A list of participant groups.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantGroupList {
         ///The participant groups
@@ -197,6 +205,7 @@ pub mod types {
     }
     ///A participant in a participant group.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantGroupMember {
         ///When the participant was added to the group (ISO 8601, UTC)
@@ -212,6 +221,7 @@ pub mod types {
     }
     ///The members of a participant group.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantGroupMemberList {
         ///The members
@@ -224,6 +234,7 @@ pub mod types {
     }
     ///Participants to add to a participant group or remove from it.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantIds {
         ///The ids of the participants
@@ -236,6 +247,7 @@ pub mod types {
     }
     ///Changes to a participant group. Fields left out are not changed.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateParticipantGroupRequest {
         ///The new name of the participant group

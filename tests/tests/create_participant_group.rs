@@ -89,27 +89,35 @@ async fn the_documented_201_response_decodes_field_by_field() {
     assert_eq!(response.status().as_u16(), 201);
     assert_eq!(
         response.into_inner(),
-        ParticipantGroup {
-            description: Some("My first participant group".into()),
-            feeder_studies: vec![FeederStudy {
-                id: "5e9b9c9b0f9c9a0001b0b1f4".into(),
-                name: Some("Study 1".into()),
-                internal_name: Some("My Study".into()),
-                status: Some("COMPLETED".into()),
-                feeder_completion_codes: vec![FeederCompletionCode {
-                    code: "AJVRH234".into(),
-                    code_type: Some("COMPLETION_CODE".into()),
-                    action: Some("ADD_TO_PARTICIPANT_GROUP".into()),
-                }],
-            }],
-            id: "5e9b9c9b0f9c9a0001b0b1f5".into(),
-            is_deleted: Some(false),
-            name: "Group 1".into(),
-            organisation_id: Some("5e9b9c9b0f9c9a0001b1ca2f".into()),
-            participant_count: Some(10),
-            workspace_id: Some("5e9b9c9b0f9c9a0001b1ca2f".into()),
-            project_id: None,
-        }
+        // The generated types are `#[non_exhaustive]`: the expected value is built as users
+        // build one, through the builders.
+        ParticipantGroup::builder()
+            .description("My first participant group")
+            .feeder_studies(vec![
+                FeederStudy::builder()
+                    .id("5e9b9c9b0f9c9a0001b0b1f4")
+                    .name("Study 1")
+                    .internal_name("My Study")
+                    .status("COMPLETED")
+                    .feeder_completion_codes(vec![
+                        FeederCompletionCode::builder()
+                            .code("AJVRH234")
+                            .code_type("COMPLETION_CODE")
+                            .action("ADD_TO_PARTICIPANT_GROUP")
+                            .try_into()
+                            .unwrap(),
+                    ])
+                    .try_into()
+                    .unwrap(),
+            ])
+            .id("5e9b9c9b0f9c9a0001b0b1f5")
+            .is_deleted(false)
+            .name("Group 1")
+            .organisation_id("5e9b9c9b0f9c9a0001b1ca2f")
+            .participant_count(10)
+            .workspace_id("5e9b9c9b0f9c9a0001b1ca2f")
+            .try_into()
+            .unwrap()
     );
 }
 

@@ -7,9 +7,6 @@
 
 mod common;
 
-use prolific_sdk::types::{
-    CreateParticipantGroupRequest, ParticipantIds, UpdateParticipantGroupRequest,
-};
 use prolific_sdk::{Client, Error, ResponseValue};
 use prolific_sdk_tests::examples::without_nulls;
 use prolific_sdk_tests::{Canned, Loopback, Operation, example, operations, schema_errors};
@@ -33,12 +30,11 @@ async fn call(client: &Client, operation: &str) -> Result<Value, Error> {
         "create-participant-group" => json(
             client
                 .create_participant_group()
-                .body(CreateParticipantGroupRequest {
-                    name: "Group 1".into(),
-                    workspace_id: Some("w1".into()),
-                    organisation_id: None,
-                    description: Some("Confirmed diets".into()),
-                    participant_ids: vec!["p1".into()],
+                .body_map(|b| {
+                    b.name("Group 1")
+                        .workspace_id("w1")
+                        .description("Confirmed diets")
+                        .participant_ids(vec!["p1".into()])
                 })
                 .send()
                 .await,
@@ -48,9 +44,9 @@ async fn call(client: &Client, operation: &str) -> Result<Value, Error> {
             client
                 .update_participant_group()
                 .id(GROUP)
-                .body(UpdateParticipantGroupRequest {
-                    name: Some("Renamed".into()),
-                    participant_ids: Some(vec!["p1".into(), "p2".into()]),
+                .body_map(|b| {
+                    b.name("Renamed")
+                        .participant_ids(vec!["p1".into(), "p2".into()])
                 })
                 .send()
                 .await,
@@ -69,9 +65,7 @@ async fn call(client: &Client, operation: &str) -> Result<Value, Error> {
             client
                 .add_to_participant_group()
                 .id(GROUP)
-                .body(ParticipantIds {
-                    participant_ids: vec!["p1".into(), "p2".into()],
-                })
+                .body_map(|b| b.participant_ids(vec!["p1".into(), "p2".into()]))
                 .send()
                 .await,
         ),
@@ -79,9 +73,7 @@ async fn call(client: &Client, operation: &str) -> Result<Value, Error> {
             client
                 .remove_from_participant_group()
                 .id(GROUP)
-                .body(ParticipantIds {
-                    participant_ids: vec!["p1".into(), "p2".into()],
-                })
+                .body_map(|b| b.participant_ids(vec!["p1".into(), "p2".into()]))
                 .send()
                 .await,
         ),

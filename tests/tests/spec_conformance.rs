@@ -62,13 +62,14 @@ fn any_request() -> impl Strategy<Value = CreateParticipantGroupRequest> {
     )
         .prop_map(
             |(name, workspace_id, organisation_id, description, participant_ids)| {
-                CreateParticipantGroupRequest {
-                    name,
-                    workspace_id,
-                    organisation_id,
-                    description,
-                    participant_ids,
-                }
+                CreateParticipantGroupRequest::builder()
+                    .name(name)
+                    .workspace_id(workspace_id)
+                    .organisation_id(organisation_id)
+                    .description(description)
+                    .participant_ids(participant_ids)
+                    .try_into()
+                    .expect("every field is set or optional")
             },
         )
 }

@@ -36,14 +36,21 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
     }
 
     // typify patches types by name, and names are known only once generated: the first pass
-    // names the types, the second derives `JsonSchema` on each of them behind the feature.
+    // names the types, the second patches each of them:
+    // - `JsonSchema`, derived behind the `schemars` feature;
+    // - `#[non_exhaustive]` on every struct and enum, so that a field or variant Prolific adds
+    //   is a minor release: users build these types with their builders (`X::builder()`), never
+    //   with a struct literal, and match their enums with a wildcard arm. `cargo xtask diff`
+    //   judges changes by this (xtask/src/diff.rs).
     let (_, first) = run_progenitor(spec, &settings())?;
     let type_names = named_types(&first);
     let mut settings = settings();
-    let mut schemars = TypePatch::default();
-    schemars.with_attr(r#"#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]"#);
+    let mut patch = TypePatch::default();
+    patch
+        .with_attr(r#"#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]"#)
+        .with_attr("#[non_exhaustive]");
     for name in &type_names {
-        settings.with_patch(name, &schemars);
+        settings.with_patch(name, &patch);
     }
     let (tokens, _) = run_progenitor(spec, &settings)?;
 
