@@ -65,9 +65,18 @@ mod error;
 mod hooks;
 mod operation;
 pub mod optional;
+mod path;
 mod retry;
 mod token;
 mod validate;
+
+/// What the generated mocks of `prolific-sdk-mock` share with the SDK, so that a mock matches
+/// a request exactly as the SDK sends it. Not part of the SDK's API: it may change in any
+/// release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::path::segment as path_segment;
+}
 
 /// This crate's version, as sent in the `User-Agent` header: `prolific-sdk-rust/<VERSION>`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
