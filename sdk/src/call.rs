@@ -10,31 +10,70 @@ use progenitor_client::{Error as GeneratedError, ResponseValue};
 use serde::de::DeserializeOwned;
 
 use crate::Client;
-use crate::error::{ApiError, DecodeError, Error, ErrorBody, TransportError, excerpt};
+use crate::error::{ApiError, Attempts, DecodeError, Error, ErrorBody, TransportError, excerpt};
+
+/// What sending a request gave (`hooks::send`): the last attempt's outcome, and the attempts.
+pub(crate) struct Exchange {
+    /// The response to the last attempt, or why it had none.
+    pub outcome: reqwest::Result<reqwest::Response>,
+    /// How many times the request was sent, and why it was sent again.
+    pub attempts: Attempts,
+}
+
+/// The response a generated `send()` matches on, or the SDK's error for a request that was
+/// refused before sending or got no response. The attempts travel with the response (in its
+/// extensions) to the error `decode` or `failure` may make of it.
+pub(crate) fn response(
+    exchange: Result<Exchange, GeneratedError<Infallible>>,
+) -> Result<reqwest::Response, Error> {
+    let Exchange { outcome, attempts } = exchange.map_err(before_response)?;
+    match outcome {
+        Ok(mut response) => {
+            response.extensions_mut().insert(attempts);
+            Ok(response)
+        }
+        Err(source) => Err(Error::Transport(TransportError {
+            source,
+            status: None,
+            attempts,
+        })),
+    }
+}
+
+/// The attempts `response` recorded with the response.
+fn attempts(response: &mut reqwest::Response) -> Attempts {
+    response
+        .extensions_mut()
+        .remove::<Attempts>()
+        .unwrap_or_else(Attempts::once)
+}
 
 /// A declared success: the body decoded as the operation's type.
 pub(crate) async fn decode<T: DeserializeOwned>(
     client: &Client,
     mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error> {
+    let attempts = attempts(&mut response);
     // The headers move into the `ResponseValue`: the body's length is known without them.
     let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
-    let bytes = read_body(client, response).await?;
+    let bytes = read_body(client, response, &attempts).await?;
     match serde_json::from_slice(&bytes) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
         Err(reason) => Err(Error::Decode(DecodeError {
             status,
             reason: format!("the body does not match the spec ({reason})"),
             excerpt: Some(excerpt(&bytes)),
+            attempts,
         })),
     }
 }
 
 /// An error status (declared or not), or a status the spec does not declare: an API error
 /// whatever its body for a 4xx or 5xx, and a decode error for any other status.
-pub(crate) async fn failure(client: &Client, response: reqwest::Response) -> Error {
+pub(crate) async fn failure(client: &Client, mut response: reqwest::Response) -> Error {
+    let attempts = attempts(&mut response);
     let status = response.status();
-    let bytes = match read_body(client, response).await {
+    let bytes = match read_body(client, response, &attempts).await {
         Ok(bytes) => bytes,
         Err(error) => return error,
     };
@@ -42,19 +81,21 @@ pub(crate) async fn failure(client: &Client, response: reqwest::Response) -> Err
         Error::Api(ApiError {
             status,
             body: ErrorBody::parse(&bytes),
+            attempts,
         })
     } else {
         Error::Decode(DecodeError {
             status,
             reason: "a status the spec does not declare for this operation".to_string(),
             excerpt: Some(excerpt(&bytes)),
+            attempts,
         })
     }
 }
 
-/// progenitor's error from the part of `send()` that ends where the response arrives: a
-/// request that could not be built, a hook's refusal, or no response at all.
-pub(crate) fn before_response(error: GeneratedError<Infallible>) -> Error {
+/// progenitor's error from the part of `send()` before sending: a request that could not be
+/// built, or a check's refusal. Nothing was sent.
+fn before_response(error: GeneratedError<Infallible>) -> Error {
     match error {
         GeneratedError::InvalidRequest(message) | GeneratedError::Custom(message) => {
             Error::Validation(message)
@@ -64,6 +105,7 @@ pub(crate) fn before_response(error: GeneratedError<Infallible>) -> Error {
         | GeneratedError::InvalidUpgrade(source) => Error::Transport(TransportError {
             source,
             status: None,
+            attempts: Attempts::default(),
         }),
         // No error body is decoded before the response: its type is `Infallible`.
         #[allow(unreachable_code)]
@@ -81,7 +123,11 @@ pub(crate) fn before_response(error: GeneratedError<Infallible>) -> Error {
 /// The one reader of response bodies: the whole body, or an error once it grows past the
 /// client's cap (`ClientBuilder::max_response_bytes`). Memory stays within the cap: a
 /// `Content-Length` above it is refused before reading, and reading stops at the cap.
-async fn read_body(client: &Client, mut response: reqwest::Response) -> Result<Bytes, Error> {
+async fn read_body(
+    client: &Client,
+    mut response: reqwest::Response,
+    attempts: &Attempts,
+) -> Result<Bytes, Error> {
     let cap = client.inner.max_response_bytes;
     let status = response.status();
     let too_large = || {
@@ -92,6 +138,7 @@ async fn read_body(client: &Client, mut response: reqwest::Response) -> Result<B
                  ClientBuilder::max_response_bytes"
             ),
             excerpt: None,
+            attempts: attempts.clone(),
         })
     };
     // The body broke off or timed out: the status that came before it is kept.
@@ -99,6 +146,7 @@ async fn read_body(client: &Client, mut response: reqwest::Response) -> Result<B
         Error::Transport(TransportError {
             source,
             status: Some(status),
+            attempts: attempts.clone(),
         })
     };
     match response.content_length() {

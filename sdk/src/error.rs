@@ -43,6 +43,18 @@ impl Error {
         }
     }
 
+    /// How many times the request was sent: more than 1 after retries, 0 when nothing was
+    /// sent (a request refused before sending, a client that could not be built). A refused
+    /// connection counts as an attempt.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(e) => e.attempts.sent,
+            Error::Decode(e) => e.attempts.sent,
+            Error::Transport(e) => e.attempts.sent,
+            Error::Validation(_) | Error::Config(_) => 0,
+        }
+    }
+
     /// Prolific's structured error (`error_code`, `title`, `detail`, ...), when the body held one.
     pub fn prolific_error(&self) -> Option<&ErrorDetail> {
         match self {
@@ -80,6 +92,7 @@ impl std::error::Error for Error {
 pub struct ApiError {
     pub(crate) status: StatusCode,
     pub(crate) body: ErrorBody,
+    pub(crate) attempts: Attempts,
 }
 
 impl ApiError {
@@ -105,7 +118,16 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.status)?;
-        match &self.body {
+        self.body.fmt(f)?;
+        self.attempts.fmt(f)
+    }
+}
+
+impl fmt::Display for ErrorBody {
+    /// The body as one bounded line: Prolific's detail (or title) and `error_code`, the simple
+    /// shape's message and detail, or the excerpt.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             ErrorBody::Prolific(error) => {
                 let detail = messages(&error.detail);
                 let text = if detail.is_empty() {
@@ -175,6 +197,7 @@ pub struct TransportError {
     pub(crate) source: reqwest::Error,
     /// The status of the response whose body broke off, if one had arrived.
     pub(crate) status: Option<StatusCode>,
+    pub(crate) attempts: Attempts,
 }
 
 impl TransportError {
@@ -211,7 +234,7 @@ impl fmt::Display for TransportError {
             write!(f, ": {e}")?;
             cause = e.source();
         }
-        Ok(())
+        self.attempts.fmt(f)
     }
 }
 
@@ -223,6 +246,7 @@ pub struct DecodeError {
     /// A bounded, one-line excerpt of the body; `None` when the body was not read (it was over
     /// the client's cap).
     pub(crate) excerpt: Option<String>,
+    pub(crate) attempts: Attempts,
 }
 
 impl DecodeError {
@@ -241,9 +265,62 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.status, self.reason)?;
         match self.excerpt.as_deref() {
-            None => Ok(()),
-            Some("") => f.write_str(" (empty body)"),
-            Some(excerpt) => write!(f, "; the body begins: {excerpt}"),
+            None => {}
+            Some("") => f.write_str(" (empty body)")?,
+            Some(excerpt) => write!(f, "; the body begins: {excerpt}")?,
+        }
+        self.attempts.fmt(f)
+    }
+}
+
+/// How many times a request was sent, and what ended each attempt that was followed by
+/// another: an error after retries says so, for a request the server may have carried out
+/// before the answer it reports (a DELETE retried after a 503 may end in a 404).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Attempts {
+    /// How many times the request was sent (a refused connection counts).
+    pub sent: u32,
+    /// What ended each attempt that was retried, in order: `503 Service Unavailable`, `a
+    /// dropped connection`, ...
+    pub retried_after: Vec<String>,
+    /// Whether one of those attempts may have been carried out (a 5xx, a timeout, a dropped
+    /// connection; not a 429 or a refused connection).
+    pub may_have_taken_effect: bool,
+}
+
+impl Attempts {
+    /// One attempt, not retried.
+    pub fn once() -> Self {
+        Self {
+            sent: 1,
+            ..Self::default()
+        }
+    }
+}
+
+impl fmt::Display for Attempts {
+    /// Nothing for a request sent once; otherwise ` (sent N times; ...)`, saying what ended
+    /// the earlier attempts and whether they may have taken effect.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(last) = self.retried_after.last().filter(|_| self.sent > 1) else {
+            return Ok(());
+        };
+        write!(f, " (sent {} times; ", self.sent)?;
+        if self.may_have_taken_effect {
+            return write!(
+                f,
+                "an earlier attempt ended in {last} and may have taken effect)"
+            );
+        }
+        let mut distinct: Vec<&str> = Vec::new();
+        for reason in &self.retried_after {
+            if !distinct.contains(&reason.as_str()) {
+                distinct.push(reason);
+            }
+        }
+        match distinct.as_slice() {
+            [one] => write!(f, "each earlier attempt ended in {one})"),
+            many => write!(f, "earlier attempts ended in {})", many.join(", ")),
         }
     }
 }
@@ -303,6 +380,7 @@ mod tests {
         ApiError {
             status: StatusCode::from_u16(status).unwrap(),
             body: ErrorBody::parse(body),
+            attempts: Attempts::once(),
         }
         .to_string()
     }

@@ -1,17 +1,21 @@
 //! What the SDK does to every request the generated client sends: check, authenticate,
 //! identify, retry, trace. Responses are read by `call.rs`, not here.
 //!
-//! The generator is set to `HooksMode::Expected` (xtask/src/codegen.rs), so this
-//! implementation is required: without it the crate does not compile.
+//! The generator is set to `HooksMode::Expected` (xtask/src/codegen.rs), so the `pre` hook's
+//! implementation is required: without it the crate does not compile. Sending is [`send`],
+//! which each generated `send()` calls with its operation.
 
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{AUTHORIZATION, USER_AGENT};
 
+use crate::call::Exchange;
 use crate::client::Config;
+use crate::error::Attempts;
 use crate::generated::Client;
-use crate::operation;
+use crate::operation::Operation;
+use crate::retry;
 
 impl ClientHooks<Config> for Client {
     async fn pre<E>(
@@ -28,52 +32,57 @@ impl ClientHooks<Config> for Client {
         *request.timeout_mut() = Some(config.timeout);
         Ok(())
     }
+}
 
-    /// Sends the request, and again while the retry policy says the failure was transient.
-    async fn exec(
-        &self,
-        mut request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let policy = &self.inner().retry;
-        let may_repeat = operation::find(info.operation_id).is_some_and(|op| op.may_repeat);
-        let method = request.method().clone();
-        let path = request.url().path().to_string();
-        let mut waited = Duration::ZERO;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            // Kept only while a retry is possible. A JSON body is in memory, so the copy always
-            // exists; a streamed body cannot be copied, and is never sent twice.
-            let next = (attempt <= policy.max_retries)
-                .then(|| request.try_clone())
-                .flatten();
-            let started = Instant::now();
-            let outcome = self.client().execute(request).await;
-            let elapsed_ms = started.elapsed().as_millis() as u64;
-            match &outcome {
-                Ok(response) => tracing::debug!(
-                    operation = info.operation_id, %method, %path, attempt,
-                    status = response.status().as_u16(), elapsed_ms, "prolific request"
-                ),
-                Err(error) => tracing::debug!(
-                    operation = info.operation_id, %method, %path, attempt,
-                    error = failure_kind(error), elapsed_ms, "prolific request failed"
-                ),
+/// Sends `request` for `operation`, and again while the retry policy says the failure was
+/// transient for it; each generated `send()` calls this (xtask/src/rewrite/send.rs) instead of
+/// progenitor's `exec` hook, naming its operation at compile time.
+pub(crate) async fn send(
+    client: &Client,
+    mut request: reqwest::Request,
+    operation: &Operation,
+) -> Exchange {
+    let policy = &client.inner().retry;
+    let method = request.method().clone();
+    let path = request.url().path().to_string();
+    let mut waited = Duration::ZERO;
+    let mut attempts = Attempts::default();
+    loop {
+        attempts.sent += 1;
+        let attempt = attempts.sent;
+        // Kept only while a retry is possible. A JSON body is in memory, so the copy always
+        // exists; a streamed body cannot be copied, and is never sent twice.
+        let next = (attempt <= policy.max_retries)
+            .then(|| request.try_clone())
+            .flatten();
+        let started = Instant::now();
+        let outcome = client.client().execute(request).await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match &outcome {
+            Ok(response) => tracing::debug!(
+                operation = operation.id, %method, %path, attempt,
+                status = response.status().as_u16(), elapsed_ms, "prolific request"
+            ),
+            Err(error) => tracing::debug!(
+                operation = operation.id, %method, %path, attempt,
+                error = failure_kind(error), elapsed_ms, "prolific request failed"
+            ),
+        }
+        let delay = policy.delay(operation.may_repeat, &outcome, attempt, waited);
+        match (delay, next) {
+            (Some(delay), Some(next)) => {
+                tracing::info!(
+                    operation = operation.id, %method, %path, attempt,
+                    delay_ms = delay.as_millis() as u64, "retrying a transient failure"
+                );
+                let (reason, may_have_taken_effect) = retry::ended_by(&outcome);
+                attempts.retried_after.push(reason);
+                attempts.may_have_taken_effect |= may_have_taken_effect;
+                tokio::time::sleep(delay).await;
+                waited += delay;
+                request = next;
             }
-            let delay = policy.delay(may_repeat, &outcome, attempt, waited);
-            match (delay, next) {
-                (Some(delay), Some(next)) => {
-                    tracing::info!(
-                        operation = info.operation_id, %method, %path, attempt,
-                        delay_ms = delay.as_millis() as u64, "retrying a transient failure"
-                    );
-                    tokio::time::sleep(delay).await;
-                    waited += delay;
-                    request = next;
-                }
-                _ => return outcome,
-            }
+            _ => return Exchange { outcome, attempts },
         }
     }
 }
@@ -86,6 +95,8 @@ fn failure_kind(error: &reqwest::Error) -> &'static str {
         "connect"
     } else if error.is_body() || error.is_decode() {
         "body"
+    } else if error.is_request() {
+        "dropped"
     } else {
         "request"
     }

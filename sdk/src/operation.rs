@@ -4,47 +4,40 @@
 //! The facts come from the spec, through the table `cargo xtask generate` writes beside the
 //! client (`generated::operations`): nothing here names an operation.
 
+use std::any::Any;
 use std::borrow::Cow;
 
-use crate::generated::operations;
-use crate::validate::Rules;
-
-/// One operation of the spec, as the generated table states it.
+/// One operation of the spec, as the generated table states it: each generated `send()` names
+/// its own (`operations::NAME`), so no lookup can miss.
 #[derive(Debug)]
 pub(crate) struct Operation {
-    /// The id progenitor passes to the hooks (`OperationInfo::operation_id`).
+    /// progenitor's name for it: the client's method and `OperationInfo::operation_id`.
     pub id: &'static str,
     /// The path template, e.g. `/api/v1/participant-groups/{id}/`.
     pub path: &'static str,
     /// Whether sending it twice leaves the same state, so that it may be sent again after a
-    /// 5xx or a timeout (`x-idempotent` in the spec).
+    /// 5xx, a timeout or a dropped connection (`x-idempotent` in the spec).
     pub may_repeat: bool,
+    /// Checks the operation's prose rules (`x-prose-rules`) on the request and its typed body.
+    pub prose_rules: fn(&Sent<'_>, Option<&dyn Any>) -> Result<(), String>,
 }
 
-/// The operation with this id. Every id progenitor passes is in the table: both are written
-/// from the same spec in the same run.
-pub(crate) fn find(id: &str) -> Option<&'static Operation> {
-    operations::ALL.iter().find(|operation| operation.id == id)
-}
-
-/// Checks `request`, built for the operation `id` with `body` (its typed body, if it has one),
-/// before anything is sent: its path is the operation's (no path parameter changed it), and it
-/// keeps the rules the docs state in prose. Each generated `send()` calls it before the hooks.
+/// Checks `request`, built for `operation` with `body` (its typed body, if it has one), before
+/// anything is sent: its path is the operation's (no path parameter changed it), and it keeps
+/// the rules the docs state in prose. Each generated `send()` calls it before the hooks.
 pub(crate) fn check(
-    id: &str,
+    operation: &Operation,
     request: &reqwest::Request,
-    body: Option<&dyn std::any::Any>,
+    body: Option<&dyn Any>,
 ) -> Result<(), String> {
-    if let Some(operation) = find(id) {
-        same_path(operation.path, request.url().path())?;
-    }
-    operations::check_prose_rules::<Rules>(id, &Sent::new(request), body)
+    same_path(operation.path, request.url().path())?;
+    (operation.prose_rules)(&Sent::new(request), body)
 }
 
 /// Whether `path` (after the base URL's own path, if any) is `template` with each `{param}`
-/// replaced by one segment. Path parameters are percent-encoded, so `/`, `?`, `#` and spaces
-/// stay inside their segment; what is left to catch is an empty value, `.` and `..`, which
-/// would make another path of it.
+/// replaced by one segment. Each path parameter went through `path::segment`, which encodes
+/// every byte that could end or change a segment and refuses empty, `.` and `..`: this is the
+/// second line of defence, should a request reach here another way.
 fn same_path(template: &str, path: &str) -> Result<(), String> {
     // A template without parameters is the path's end as it is.
     if !template.contains('{') && path.ends_with(template) {
@@ -133,13 +126,5 @@ mod tests {
                 "{path}: {refused}"
             );
         }
-    }
-
-    #[test]
-    fn every_operation_of_the_table_is_found_by_its_id() {
-        for operation in operations::ALL {
-            assert_eq!(find(operation.id).map(|o| o.path), Some(operation.path));
-        }
-        assert!(find("no_such_operation").is_none());
     }
 }

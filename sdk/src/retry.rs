@@ -3,7 +3,8 @@
 //! A retry must never duplicate work: creating a participant group is not idempotent, and
 //! Prolific has no idempotency keys. So a request is sent again only when the server certainly
 //! did not act on it (a 429, or a connection that was never made), and, for operations that
-//! may be repeated only, also when it may have acted on it (500, 502, 503, 504, a timeout).
+//! may be repeated only, also when it may have acted on it (500, 502, 503, 504, a timeout, a
+//! connection reset or closed before any answer).
 //!
 //! Which operations may be repeated is stated once, in the spec: `x-idempotent` on each
 //! operation, read through the generated table (`operation.rs`). The rule the spec follows:
@@ -96,8 +97,26 @@ fn is_transient(may_repeat: bool, outcome: &reqwest::Result<reqwest::Response>) 
         }
         // No connection was made, so nothing was sent.
         Err(error) if error.is_connect() => true,
-        // The request may have reached the server: only when repeating it is harmless.
-        Err(error) => may_repeat && error.is_timeout(),
+        // The request may have reached the server before the timeout, or before the connection
+        // was reset or closed (hyper's "connection closed before message completed", an idle
+        // keep-alive connection the server had closed): only when repeating it is harmless.
+        // An error here always came before any response (a body's errors come later, in
+        // `call::read_body`), and a redirect is never followed.
+        Err(error) => may_repeat && (error.is_timeout() || error.is_request()),
+    }
+}
+
+/// What ended an attempt that is about to be retried, as an error after the retries names it,
+/// and whether the server may have carried the request out.
+pub(crate) fn ended_by(outcome: &reqwest::Result<reqwest::Response>) -> (String, bool) {
+    match outcome {
+        Ok(response) => (
+            response.status().to_string(),
+            response.status() != StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(error) if error.is_connect() => ("no connection".to_string(), false),
+        Err(error) if error.is_timeout() => ("a timeout".to_string(), true),
+        Err(_) => ("a dropped connection".to_string(), true),
     }
 }
 
@@ -151,11 +170,26 @@ mod tests {
             max_delay: Duration::from_millis(300),
             ..RetryPolicy::default()
         };
-        for _ in 0..200 {
-            assert!(policy.backoff(1) <= Duration::from_millis(100));
-            assert!(policy.backoff(2) <= Duration::from_millis(200));
-            assert!(policy.backoff(3) <= Duration::from_millis(300));
-            assert!(policy.backoff(40) <= Duration::from_millis(300));
+        // Full jitter: each wait is drawn from [0, ceiling]. Over 2,000 draws the waits must
+        // reach into the top tenth of the range (a wait stuck at 0, or at a fraction of the
+        // ceiling, fails), and never pass the ceiling.
+        for (retry, ceiling) in [(1, 100), (2, 200), (3, 300), (40, 300)] {
+            let ceiling = Duration::from_millis(ceiling);
+            let waits: Vec<Duration> = (0..2000).map(|_| policy.backoff(retry)).collect();
+            let longest = waits.iter().max().copied().unwrap_or_default();
+            let shortest = waits.iter().min().copied().unwrap_or_default();
+            assert!(
+                longest <= ceiling,
+                "retry {retry}: {longest:?} > {ceiling:?}"
+            );
+            assert!(
+                longest >= ceiling.mul_f64(0.9),
+                "retry {retry}: at most {longest:?}"
+            );
+            assert!(
+                shortest <= ceiling.mul_f64(0.1),
+                "retry {retry}: at least {shortest:?}"
+            );
         }
     }
 }

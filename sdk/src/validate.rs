@@ -1,9 +1,9 @@
 //! The rules the docs state only in prose, checked before anything is sent.
 //!
 //! The generated types enforce the spec's shapes (required fields, types); these are the rules
-//! the docs add on top. The spec lists them under each operation's `x-prose-rules`, and the
-//! generated trait `ProseRules` has one method per such operation, documented with them: a rule
-//! missing here, misspelt, or left behind by a renamed operation does not compile.
+//! the docs add on top. The spec names each one under its operation's `x-prose-rules`, and the
+//! generated trait `ProseRules` has one method per rule, documented with it: a rule added to
+//! the spec without its code here, misspelt, or left behind by a removed rule does not compile.
 
 use crate::generated::operations::ProseRules;
 use crate::operation::Sent;
@@ -13,7 +13,7 @@ use crate::types::CreateParticipantGroupRequest;
 pub(crate) struct Rules;
 
 impl ProseRules for Rules {
-    fn get_participant_groups(request: &Sent<'_>) -> Result<(), String> {
+    fn workspace_or_project(request: &Sent<'_>) -> Result<(), String> {
         let given = |name| request.query(name).is_some_and(|v| !v.trim().is_empty());
         if given("workspace_id") || given("project_id") {
             Ok(())
@@ -26,13 +26,17 @@ impl ProseRules for Rules {
         }
     }
 
-    fn create_participant_group(
+    fn name_not_blank(
         _request: &Sent<'_>,
         body: &CreateParticipantGroupRequest,
     ) -> Result<(), String> {
         if body.name.trim().is_empty() {
             return Err("`name` is empty; give the participant group a name".to_string());
         }
+        Ok(())
+    }
+
+    fn one_owner(_request: &Sent<'_>, body: &CreateParticipantGroupRequest) -> Result<(), String> {
         // "Either a workspace or organisation ID must be specified": a group belongs to one.
         match (given(&body.workspace_id), given(&body.organisation_id)) {
             (true, false) | (false, true) => Ok(()),
@@ -66,13 +70,15 @@ mod tests {
             .build()
             .unwrap();
         let body = serde_json::from_str(body).map_err(|e| e.to_string())?;
-        Rules::create_participant_group(&Sent::new(&request), &body)
+        let request = Sent::new(&request);
+        Rules::name_not_blank(&request, &body)?;
+        Rules::one_owner(&request, &body)
     }
 
     fn list(query: &str) -> Result<(), String> {
         let url = format!("https://api.prolific.com/api/v1/participant-groups/?{query}");
         let request = reqwest::Client::new().get(url).build().unwrap();
-        Rules::get_participant_groups(&Sent::new(&request))
+        Rules::workspace_or_project(&Sent::new(&request))
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! A server that answers with bytes the test writes itself: for what no conforming HTTP server
 //! sends, and so no mocking library can: an interim 1xx as the final answer, a 204 or 304 with a
-//! body, a body that breaks off before its `Content-Length`. Each connection gets one answer
-//! and is then closed.
+//! body, a body that breaks off before its `Content-Length`; and for a connection that ends
+//! before any answer (closed, or reset). Each connection gets one answer and is then closed.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -14,26 +15,66 @@ use tokio::net::TcpListener;
 pub struct Raw {
     addr: SocketAddr,
     task: tokio::task::JoinHandle<()>,
+    requests: Arc<AtomicUsize>,
+}
+
+/// What the server does once it has read a request.
+pub enum Answer {
+    /// Writes these bytes, then closes the connection.
+    Bytes(Vec<u8>),
+    /// Closes the connection without a byte: "connection closed before message completed".
+    Close,
+    /// Resets the connection (`SO_LINGER` 0): "connection reset by peer".
+    Reset,
 }
 
 impl Raw {
     /// Starts the server on a free loopback port.
     pub async fn serve(answer: impl Fn() -> Vec<u8> + Send + Sync + 'static) -> Self {
+        Self::answering(move |_| Answer::Bytes(answer())).await
+    }
+
+    /// Starts the server on a free loopback port; `answer` is given the request's number
+    /// (0 for the first).
+    pub async fn answering(answer: impl Fn(usize) -> Answer + Send + Sync + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let answer = Arc::new(answer);
+        let requests = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&requests);
         let task = tokio::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {
                 let answer = Arc::clone(&answer);
+                let counted = Arc::clone(&counted);
                 tokio::spawn(async move {
-                    if read_request(&mut stream).await {
-                        let _ = stream.write_all(&answer()).await;
+                    if !read_request(&mut stream).await {
+                        return;
                     }
-                    let _ = stream.shutdown().await;
+                    match answer(counted.fetch_add(1, Ordering::SeqCst)) {
+                        Answer::Bytes(bytes) => {
+                            let _ = stream.write_all(&bytes).await;
+                            let _ = stream.shutdown().await;
+                        }
+                        Answer::Close => {
+                            let _ = stream.shutdown().await;
+                        }
+                        Answer::Reset => {
+                            let _ = stream.set_zero_linger();
+                        }
+                    }
                 });
             }
         });
-        Self { addr, task }
+        Self {
+            addr,
+            task,
+            requests,
+        }
+    }
+
+    /// How many whole requests the server has read.
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
     }
 
     /// The base URL to give the client, e.g. `http://127.0.0.1:41234`.

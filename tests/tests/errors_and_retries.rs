@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use prolific_sdk::{Client, Error, ErrorBody};
+use prolific_sdk_tests::raw::{self, Answer, Raw};
 use prolific_sdk_tests::{Canned, Loopback};
 
 mod common;
@@ -196,6 +197,7 @@ async fn a_refused_connection_is_a_transport_error_after_the_retries() {
         panic!("{error:?}")
     };
     assert!(transport.is_connect());
+    assert_eq!(error.attempts(), 2, "the first try and 1 retry");
     assert!(
         error
             .to_string()
@@ -305,4 +307,89 @@ async fn invalid_requests_are_refused_before_any_request() {
         "invalid request, nothing was sent: no value supplied for name"
     );
     assert_eq!(server.requests().len(), 0);
+}
+
+/// A server whose first connection ends without an answer (`drop`), and which then answers
+/// `answer`.
+async fn dropping_first(drop: fn() -> Answer, status: u16, body: &'static str) -> Raw {
+    Raw::answering(move |request| match request {
+        0 => drop(),
+        _ => Answer::Bytes(raw::response(status, body.len(), body.as_bytes())),
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_connection_dropped_before_the_answer_is_retried_for_a_read_not_for_a_create() {
+    let closed: fn() -> Answer = || Answer::Close;
+    let reset: fn() -> Answer = || Answer::Reset;
+    for (name, drop) in [("closed", closed), ("reset", reset)] {
+        let group = r#"{"id": "g1", "name": "Group 1"}"#;
+        let server = dropping_first(drop, 200, group).await;
+        let client = Client::builder()
+            .token(TOKEN)
+            .base_url(server.url())
+            .build()
+            .unwrap();
+        let read = client.get_participant_group().id("g1").send().await;
+        assert_eq!(
+            read.map(|g| g.into_inner().id).ok(),
+            Some("g1".into()),
+            "{name}"
+        );
+        assert_eq!(server.requests(), 2, "{name}: the read is sent again");
+
+        // The server may have created the group before the connection dropped.
+        let server = dropping_first(drop, 201, group).await;
+        let client = Client::builder()
+            .token(TOKEN)
+            .base_url(server.url())
+            .build()
+            .unwrap();
+        let error = create(&client).await.unwrap_err();
+        assert!(matches!(error, Error::Transport(_)), "{name}: {error:?}");
+        assert_eq!(server.requests(), 1, "{name}: the create is sent once");
+        assert_eq!(error.attempts(), 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn an_error_after_retries_says_how_many_times_the_request_was_sent() {
+    // A DELETE that Prolific may have carried out before its 503: the 404 that follows is
+    // what the error says it is.
+    let server = Loopback::start(vec![
+        Canned::json(503, &serde_json::json!({"message": "Unavailable"})),
+        Canned::json(404, &serde_json::json!({"message": "Not found"})),
+    ])
+    .await;
+    let error = client(&server)
+        .delete_participant_group()
+        .id("g1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(error.attempts(), 2);
+    assert_eq!(
+        error.to_string(),
+        "404 Not Found: Not found (sent 2 times; an earlier attempt ended in 503 Service \
+         Unavailable and may have taken effect)"
+    );
+
+    // Retries after a 429 only: nothing was carried out before.
+    let server = Loopback::start(vec![too_many("0")]).await;
+    let error = create(&client(&server)).await.unwrap_err();
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(error.attempts(), 3);
+    assert_eq!(
+        error.to_string(),
+        "429 Too Many Requests: Too many requests (sent 3 times; each earlier attempt ended in \
+         429 Too Many Requests)"
+    );
+
+    // A request sent once says nothing more.
+    let (error, _) = error_for(Canned::json(404, &serde_json::json!({"message": "Gone"}))).await;
+    assert_eq!(error.attempts(), 1);
+    assert_eq!(error.to_string(), "404 Not Found: Gone");
 }

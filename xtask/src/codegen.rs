@@ -61,8 +61,9 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         )
     })?;
     let table = operation_table::items(&spec.raw.value, &file, &type_names)
-        .map_err(|e| format!("{}: {e}; update xtask/src/operation_table.rs", spec.shown))?;
-    rewrite::apply(&mut file).map_err(|e| format!("{}: {e}", spec.shown))?;
+        .map_err(|e| format!("{}: {e}", spec.shown))?;
+    rewrite::apply(&mut file, rewrite::Expected::of(&spec.raw.value))
+        .map_err(|e| format!("{}: {e}", spec.shown))?;
     let table: syn::File = syn::parse2(table)
         .map_err(|e| format!("{}: the operation table does not parse: {e}", spec.shown))?;
     file.items.extend(table.items);

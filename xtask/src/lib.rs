@@ -1,6 +1,7 @@
 //! The workspace's tooling as a library: `src/main.rs` is its command line, and the
 //! benchmarks (`benches/`) call the generator in process. One module per job.
 
+pub mod builders;
 pub mod check;
 pub mod ci;
 pub mod codegen;

@@ -1,13 +1,14 @@
 //! What the SDK's hand-written layer needs to know about each operation, emitted next to the
 //! generated client so that nothing hand-written keeps a copy of the spec:
 //!
-//! - `operations::ALL`: each operation's id (as progenitor passes it to the hooks), its path
-//!   template, and whether it may be sent again after a 5xx or a timeout (`x-idempotent`;
-//!   without it, whether its method is idempotent by RFC 9110);
-//! - `operations::ProseRules`: one method per operation whose spec lists `x-prose-rules`, with
-//!   those rules as its documentation, and `check_prose_rules`, which calls it. The SDK
-//!   implements the trait (sdk/src/validate.rs): a rule that is missing, misspelt or left behind
-//!   by a renamed operation does not compile;
+//! - `operations::NAME`, one constant per operation, named as progenitor names its client
+//!   method: the path template, whether it may be sent again after a 5xx, a timeout or a
+//!   dropped connection (`x-idempotent`; without it, whether its method is idempotent by
+//!   RFC 9110), and the check of its prose rules. Each generated `send()` names its own
+//!   constant (xtask/src/rewrite/send.rs): no lookup at run time, nothing to miss;
+//! - `operations::ProseRules`: one method per rule of `x-prose-rules` (a map from the rule's
+//!   name to its text), documented with the rule. The SDK implements the trait
+//!   (sdk/src/validate.rs): a rule added to the spec without its code does not compile;
 //! - `for_each_generated_type!`: every named type, for the tests that reach a type by its
 //!   schema's name.
 
@@ -16,51 +17,72 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use syn::Type;
 
+use crate::builders;
 use crate::index::Index;
-use crate::surface;
 
 /// One operation, as the table states it.
 struct Entry {
-    /// progenitor's name for it: the builder method and `OperationInfo::operation_id`.
-    id: String,
+    /// progenitor's name for it: the client method and `OperationInfo::operation_id`.
+    method: String,
     path: String,
     may_repeat: bool,
-    prose_rules: Vec<String>,
+    /// Each rule's name and text, in the spec's order.
+    prose_rules: Vec<(String, String)>,
     /// The request body's generated type, e.g. `types::CreateParticipantGroupRequest`.
     body: Option<Type>,
 }
 
 /// The items to append to the generated file. `file` is progenitor's output (its builders give
-/// each operation's body type); `type_names` are the named types of typify's type space.
+/// each operation's names and body type); `type_names` are the named types of typify's type
+/// space.
 pub fn items(spec: &Value, file: &syn::File, type_names: &[String]) -> Result<TokenStream, String> {
     let entries = entries(spec, file)?;
-    let rows = entries.iter().map(|entry| {
-        let (id, path, may_repeat) = (&entry.id, &entry.path, entry.may_repeat);
-        quote!(Operation { id: #id, path: #path, may_repeat: #may_repeat })
-    });
-    let with_rules: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| !e.prose_rules.is_empty())
-        .collect();
-    let methods = with_rules.iter().map(|entry| {
-        let name = format_ident!("{}", entry.id);
-        let docs = entry.prose_rules.iter().map(|rule| format!(" - {rule}"));
-        let body = entry.body.iter().map(|ty| quote!(body: &#ty));
+    let constants = entries.iter().map(|entry| {
+        let (id, path, may_repeat) = (&entry.method, &entry.path, entry.may_repeat);
+        let name = format_ident!("{}", entry.method);
+        let doc = format!(" `{id}`: {path}");
+        let calls = entry.prose_rules.iter().map(|(rule, _)| {
+            let rule = format_ident!("{rule}");
+            match &entry.body {
+                Some(_) => quote!(<Rules as ProseRules>::#rule(request, body)?;),
+                None => quote!(<Rules as ProseRules>::#rule(request)?;),
+            }
+        });
+        let check = match (&entry.body, entry.prose_rules.is_empty()) {
+            (_, true) => quote!(|_, _| Ok(())),
+            (Some(ty), false) => quote!(|request, body| {
+                let body = body
+                    .and_then(|body| body.downcast_ref::<#ty>())
+                    .ok_or(concat!("`", #id, "` was given no body of its type"))?;
+                #(#calls)*
+                Ok(())
+            }),
+            (None, false) => quote!(|request, _| {
+                #(#calls)*
+                Ok(())
+            }),
+        };
         quote! {
-            #(#[doc = #docs])*
-            fn #name(request: &Sent<'_>, #(#body)*) -> Result<(), String>;
+            #[doc = #doc]
+            #[allow(non_upper_case_globals)]
+            pub(crate) const #name: Operation = Operation {
+                id: #id,
+                path: #path,
+                may_repeat: #may_repeat,
+                prose_rules: #check,
+            };
         }
     });
-    let arms = with_rules.iter().map(|entry| {
-        let (id, name) = (&entry.id, format_ident!("{}", entry.id));
-        match &entry.body {
-            Some(ty) => quote!(#id => R::#name(
-                request,
-                body.and_then(|body| body.downcast_ref::<#ty>())
-                    .ok_or(concat!("`", #id, "` was given no body of its type"))?,
-            ),),
-            None => quote!(#id => R::#name(request),),
-        }
+    let methods = entries.iter().flat_map(|entry| {
+        entry.prose_rules.iter().map(move |(rule, text)| {
+            let name = format_ident!("{rule}");
+            let doc = format!(" `{}`: {text}", entry.method);
+            let body = entry.body.iter().map(|ty| quote!(body: &#ty));
+            quote! {
+                #[doc = #doc]
+                fn #name(request: &Sent<'_>, #(#body)*) -> Result<(), String>;
+            }
+        })
     });
     let types = type_names.iter().map(|name| format_ident!("{name}"));
     Ok(quote! {
@@ -70,28 +92,15 @@ pub fn items(spec: &Value, file: &syn::File, type_names: &[String]) -> Result<To
             use super::types;
             #[allow(unused_imports)]
             use crate::operation::{Operation, Sent};
+            #[allow(unused_imports)]
+            use crate::validate::Rules;
 
-            /// Every operation of the spec, in the spec's order.
-            pub(crate) const ALL: &[Operation] = &[#(#rows),*];
+            #(#constants)*
 
             /// The rules the docs state only in prose (`x-prose-rules` in the spec), one
-            /// method per operation that has them, checked before anything is sent.
+            /// method per rule, checked before anything is sent.
             pub(crate) trait ProseRules {
                 #(#methods)*
-            }
-
-            /// Checks the prose rules of the operation `operation_id`, if it has any, on the
-            /// request and its typed body (given as it was before encoding).
-            #[allow(unused_variables)]
-            pub(crate) fn check_prose_rules<R: ProseRules>(
-                operation_id: &str,
-                request: &Sent<'_>,
-                body: Option<&dyn ::std::any::Any>,
-            ) -> Result<(), String> {
-                match operation_id {
-                    #(#arms)*
-                    _ => Ok(()),
-                }
             }
         }
 
@@ -108,15 +117,18 @@ pub fn items(spec: &Value, file: &syn::File, type_names: &[String]) -> Result<To
 }
 
 fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
-    let builders = surface::builders(file);
+    let builders = builders::read(file)?;
     let mut entries = Vec::new();
+    let mut rule_owners: Vec<(String, String)> = Vec::new();
     for operation in Index::new(spec).operations() {
-        // preflight.rs has checked that every operation has an id.
-        let (Some(operation_id), Some((builder_name, method))) =
-            (operation.id, operation.rust_names())
-        else {
-            continue;
-        };
+        let label = operation.label();
+        let builder =
+            builders::find(&builders, operation.method, operation.path).ok_or_else(|| {
+                format!(
+                    "progenitor's output has no builder for {label}; update \
+                     xtask/src/builders.rs to how progenitor writes builders now"
+                )
+            })?;
         let may_repeat = match operation.value.get("x-idempotent") {
             Some(Value::Bool(stated)) => *stated,
             _ => matches!(
@@ -124,33 +136,32 @@ fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
                 "get" | "head" | "options" | "put" | "delete" | "trace"
             ),
         };
-        let prose_rules = match operation.value.get("x-prose-rules") {
-            Some(Value::Array(rules)) => rules
-                .iter()
-                .filter_map(|rule| rule.as_str().map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let Some((body, _)) = builders.get(&builder_name) else {
-            return Err(format!(
-                "progenitor's output has no builder `{builder_name}` for `{operation_id}`"
-            ));
-        };
-        let body = match (operation.value.get("requestBody"), body) {
+        let prose_rules = prose_rules(operation.value, &label)?;
+        for (rule, _) in &prose_rules {
+            if let Some((_, owner)) = rule_owners.iter().find(|(name, _)| name == rule) {
+                return Err(format!(
+                    "the prose rule `{rule}` of {label} has the name of a rule of {owner}; give \
+                     each rule its own name (it names the method sdk/src/validate.rs implements)"
+                ));
+            }
+            rule_owners.push((rule.clone(), label.clone()));
+        }
+        let body = match (operation.value.get("requestBody"), &builder.body) {
             (None, _) => None,
             (Some(_), Some(name)) => Some(
-                syn::parse_str::<Type>(&format!("types::{name}"))
-                    .map_err(|e| format!("`{builder_name}::body` takes `{name}`: {e}"))?,
+                syn::parse_str::<Type>(name)
+                    .map_err(|e| format!("`{}::body` takes `{name}`: {e}", builder.name))?,
             ),
             (Some(_), None) => {
                 return Err(format!(
-                    "progenitor's builder `{builder_name}` for `{operation_id}` has no \
-                     `body<V: TryInto<types::X>>` method"
+                    "progenitor's builder `{}` for {label} has no `body<V: TryInto<types::X>>` \
+                     method",
+                    builder.name
                 ));
             }
         };
         entries.push(Entry {
-            id: method,
+            method: builder.method.clone(),
             path: operation.path.to_string(),
             may_repeat,
             prose_rules,
@@ -158,4 +169,116 @@ fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
         });
     }
     Ok(entries)
+}
+
+/// `x-prose-rules`: a map from each rule's name (a snake_case Rust identifier) to its text.
+fn prose_rules(operation: &Value, label: &str) -> Result<Vec<(String, String)>, String> {
+    let rules = match operation.get("x-prose-rules") {
+        None => return Ok(Vec::new()),
+        Some(Value::Object(rules)) => rules,
+        Some(_) => {
+            return Err(format!(
+                "`x-prose-rules` of {label} is not a map from a rule's name to its text"
+            ));
+        }
+    };
+    rules
+        .iter()
+        .map(|(name, text)| {
+            let is_identifier = name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            match (is_identifier, text.as_str()) {
+                (true, Some(text)) => Ok((name.clone(), text.to_string())),
+                (false, _) => Err(format!(
+                    "the prose rule `{name}` of {label} is not a snake_case name; name it like \
+                     a Rust function (`name_not_blank`)"
+                )),
+                (true, None) => Err(format!(
+                    "the prose rule `{name}` of {label} has no text; state the rule in words"
+                )),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rewrite::flat;
+
+    /// progenitor's builder for `POST /things/`, with a body of type `types::NewThing`.
+    fn progenitor_output() -> syn::File {
+        syn::parse_quote! {
+            pub mod builder {
+                impl<'a> MakeThing<'a> {
+                    pub fn body<V>(mut self, value: V) -> Self
+                    where
+                        V: std::convert::TryInto<types::NewThing>,
+                    {
+                        self
+                    }
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let url = format!("{}/things/", client.baseurl);
+                        let request = client.client.post(url).build()?;
+                        let info = OperationInfo { operation_id: "make_thing" };
+                        todo!()
+                    }
+                }
+            }
+        }
+    }
+
+    fn spec(rules: Value) -> Value {
+        serde_json::json!({"openapi": "3.0.3", "paths": {"/things/": {"post": {
+            "operationId": "make-thing",
+            "x-idempotent": false,
+            "x-prose-rules": rules,
+            "requestBody": {"content": {"application/json": {"schema": {}}}},
+        }}}})
+    }
+
+    #[test]
+    fn each_prose_rule_is_a_method_the_sdk_must_implement_and_the_operation_calls() {
+        let rules = serde_json::json!({
+            "name_not_blank": "The name is not empty.",
+            "one_owner": "One owner, not two.",
+        });
+        let code = flat(items(&spec(rules), &progenitor_output(), &[]).unwrap());
+        // One required method per rule (no default body), documented with the rule.
+        assert!(
+            code.contains(
+                "#[doc=\"`make_thing`:Thenameisnotempty.\"]\
+             fnname_not_blank(request:&Sent<'_>,body:&types::NewThing)->Result<(),String>;"
+            ),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                "fnone_owner(request:&Sent<'_>,body:&types::NewThing)->Result<(),String>;"
+            )
+        );
+        // The operation's constant, named by progenitor's method, calls both.
+        assert!(code.contains("pub(crate)constmake_thing:Operation=Operation{id:\"make_thing\""));
+        assert!(code.contains("may_repeat:false"));
+        assert!(code.contains(
+            "<RulesasProseRules>::name_not_blank(request,body)?;\
+             <RulesasProseRules>::one_owner(request,body)?;Ok(())"
+        ));
+    }
+
+    #[test]
+    fn a_prose_rule_list_or_a_rule_that_is_not_an_identifier_is_refused() {
+        let refused = |rules| items(&spec(rules), &progenitor_output(), &[]).unwrap_err();
+        assert_eq!(
+            refused(serde_json::json!(["The name is not empty."])),
+            "`x-prose-rules` of POST /things/ is not a map from a rule's name to its text"
+        );
+        assert_eq!(
+            refused(serde_json::json!({"Name rule": "The name is not empty."})),
+            "the prose rule `Name rule` of POST /things/ is not a snake_case name; name it like \
+             a Rust function (`name_not_blank`)"
+        );
+    }
 }

@@ -63,14 +63,18 @@ pub fn check(spec: &Value) -> Vec<Outcome> {
     outcomes.push(per_operation("operation-prose-rules", &|op| {
         let well_formed = match op.get("x-prose-rules") {
             None => true,
-            Some(Value::Array(rules)) => {
-                !rules.is_empty() && rules.iter().all(|r| non_empty_string(Some(r)).is_some())
+            Some(Value::Object(rules)) => {
+                !rules.is_empty()
+                    && rules.iter().all(|(name, text)| {
+                        is_rule_name(name) && non_empty_string(Some(text)).is_some()
+                    })
             }
             Some(_) => false,
         };
         (!well_formed).then_some(
-            "`x-prose-rules` is not a list of sentences; list each rule the docs state in prose \
-             as a string, or leave it out",
+            "`x-prose-rules` is not a map from each rule's snake_case name to its sentence; name \
+             each rule the docs state in prose (`name_not_blank: The name is not empty.`), or \
+             leave it out",
         )
     }));
     outcomes.push(per_operation("operation-4xx", &|op| {
@@ -199,6 +203,14 @@ pub fn place(pointer: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(".")
+}
+
+/// A prose rule's name becomes a method of the generated `ProseRules`: a snake_case identifier.
+fn is_rule_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 #[cfg(test)]

@@ -318,20 +318,30 @@ fn operation_idempotent() {
 
 #[test]
 fn operation_prose_rules() {
-    assert_eq!(
-        failed_lines(
-            "      x-prose-rules:\n        - The group's `name` is not empty.\n        - Either \
-             `workspace_id` or `organisation_id` must be specified, not both.\n",
-            "      x-prose-rules: a name and one owner\n"
-        ),
-        [line(
-            "operation-prose-rules",
-            &format!(
-                "{OPERATION}: `x-prose-rules` is not a list of sentences; list each rule the docs \
-                 state in prose as a string, or leave it out"
-            )
-        )]
+    let message = format!(
+        "{OPERATION}: `x-prose-rules` is not a map from each rule's snake_case name to its \
+         sentence; name each rule the docs state in prose (`name_not_blank: The name is not \
+         empty.`), or leave it out"
     );
+    let rules = "      x-prose-rules:\n        name_not_blank: The group's `name` is not empty.\n        \
+                 one_owner: Either `workspace_id` or `organisation_id` must be specified, not \
+                 both.\n";
+    for broken in [
+        "      x-prose-rules: a name and one owner\n",
+        "      x-prose-rules:\n        - The group's `name` is not empty.\n",
+        "      x-prose-rules:\n        Name Not Blank: The group's `name` is not empty.\n",
+    ] {
+        // `generate` refuses such a spec (its rules would go unchecked); `check` names it.
+        let dir = edited(rules, broken);
+        assert!(!generate_in(dir.path()).status.success(), "{broken}");
+        let out = check_in(dir.path());
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        assert!(
+            failures(&out).contains(&line("operation-prose-rules", &message)),
+            "{broken}: {:?}",
+            failures(&out)
+        );
+    }
 }
 
 /// What `types-match-spec` says of the SDK's types (as the tests crate's `type-schemas` prints

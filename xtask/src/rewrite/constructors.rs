@@ -8,8 +8,8 @@
 
 use syn::{ImplItem, Item, Type};
 
-/// Removes `Client::new` and makes `Client::new_with_client` crate-private.
-pub fn make_crate_private(file: &mut syn::File) -> Result<(), String> {
+/// Removes `Client::new` and makes `Client::new_with_client` crate-private: two changes.
+pub fn make_crate_private(file: &mut syn::File) -> Result<usize, String> {
     let block = file
         .items
         .iter_mut()
@@ -36,7 +36,7 @@ pub fn make_crate_private(file: &mut syn::File) -> Result<(), String> {
         })
         .ok_or("progenitor's `impl Client` has no `fn new_with_client`")?;
     with_client.vis = syn::parse_quote!(pub(crate));
-    Ok(())
+    Ok(2)
 }
 
 fn is_client(ty: &Type) -> bool {

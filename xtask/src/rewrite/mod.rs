@@ -6,31 +6,125 @@
 //!   every response itself (the status is kept in every error, every body is read under a cap);
 //! - `constructors`: progenitor's constructors become crate-private, so the generated `Client`
 //!   is the SDK's public client, built only through the hand-written `ClientBuilder`;
-//! - `optional_setters`: the setters of optional fields accept a plain value (`"x"`) as well as
-//!   an `Option` of one;
+//! - `optional_setters`: the setters of optional fields and of optional query parameters accept
+//!   a plain value (`"x"`) as well as an `Option` of one;
 //! - `api_version`: progenitor's `api-version` header, which Prolific does not document, is not
-//!   added to any request.
+//!   added to any request;
+//! - `path_segments`: every path parameter becomes exactly one segment through the SDK's own
+//!   encoder, or the request is refused before sending.
+//!
+//! Each step returns how many places it changed, and `apply` holds that to the count the spec
+//! gives (`Expected`): a step that silently matched nothing fails generation, naming itself.
 
 mod api_version;
 mod constructors;
 mod optional_setters;
+mod path_segments;
 mod send;
 
-/// Applies every step to `file`, in order.
-pub fn apply(file: &mut syn::File) -> Result<(), String> {
-    send::own_responses(file).map_err(|e| step("send.rs", e))?;
-    constructors::make_crate_private(file).map_err(|e| step("constructors.rs", e))?;
-    optional_setters::accept_plain_values(file).map_err(|e| step("optional_setters.rs", e))?;
-    api_version::remove(file).map_err(|e| step("api_version.rs", e))?;
+use serde_json::Value;
+
+use crate::index::Index;
+
+/// How many places each step must change, counted from the spec, not from what the steps
+/// find: a step that finds fewer (or more) places than the spec has fails generation, naming
+/// itself, instead of leaving some operation unrewritten.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Expected {
+    /// The spec's operations: one builder each.
+    pub operations: usize,
+    /// The path parameters of all operations together.
+    pub path_parameters: usize,
+    /// The optional query parameters of all operations together.
+    pub optional_query_parameters: usize,
+}
+
+impl Expected {
+    /// The counts of `spec`.
+    pub fn of(spec: &Value) -> Self {
+        let index = Index::new(spec);
+        let operations = index.operations();
+        let parameters: Vec<_> = operations
+            .iter()
+            .flat_map(|op| op.parameters(&index))
+            .collect();
+        Self {
+            operations: operations.len(),
+            path_parameters: operations
+                .iter()
+                .map(|op| op.path.matches('{').count())
+                .sum(),
+            optional_query_parameters: parameters
+                .iter()
+                .filter(|p| p.location == "query" && !p.required)
+                .count(),
+        }
+    }
+}
+
+/// Applies every step to `file`, in order, each held to its count in `expected`.
+pub fn apply(file: &mut syn::File, expected: Expected) -> Result<(), String> {
+    let per_operation = "one per operation";
+    count(
+        "send",
+        send::own_responses(file),
+        expected.operations,
+        per_operation,
+    )?;
+    count(
+        "path_segments",
+        path_segments::own_segments(file),
+        expected.path_parameters,
+        "one per path parameter of each operation",
+    )?;
+    count(
+        "constructors",
+        constructors::make_crate_private(file),
+        2,
+        "`Client::new` removed, `Client::new_with_client` made crate-private",
+    )?;
+    optional_setters::accept_plain_values(file).map_err(|e| step("optional_setters", e))?;
+    count(
+        "optional_setters",
+        optional_setters::accept_plain_query_values(file),
+        expected.optional_query_parameters,
+        "one per optional query parameter of each operation",
+    )?;
+    count(
+        "api_version",
+        api_version::remove(file),
+        expected.operations,
+        per_operation,
+    )?;
     Ok(())
 }
 
+/// A step's outcome held to the number of places it must change.
+fn count(
+    module: &str,
+    changed: Result<usize, String>,
+    expected: usize,
+    what: &str,
+) -> Result<(), String> {
+    match changed {
+        Ok(changed) if changed == expected => Ok(()),
+        Ok(changed) => Err(step(
+            module,
+            format!("the step changed {changed} place(s), not {expected} ({what})"),
+        )),
+        Err(problem) => Err(step(module, problem)),
+    }
+}
+
 fn step(module: &str, problem: String) -> String {
-    format!("{problem}; progenitor's output changed shape, update xtask/src/rewrite/{module}")
+    format!(
+        "rewrite step `{module}`: {problem}; progenitor's output changed shape; update \
+         xtask/src/rewrite/{module}.rs"
+    )
 }
 
 /// Tokens as one comparable string: `quote!` spacing, whitespace removed.
-fn flat(tokens: impl quote::ToTokens) -> String {
+pub(crate) fn flat(tokens: impl quote::ToTokens) -> String {
     tokens
         .to_token_stream()
         .to_string()
@@ -50,4 +144,66 @@ fn module_mut<'a>(
             _ => None,
         })
         .ok_or_else(|| format!("progenitor's output has no `mod {name}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{codegen, spec};
+
+    /// progenitor's output for the workspace's spec, and the spec's counts.
+    fn progenitor_output() -> (syn::File, Expected) {
+        let path = crate::workspace_root().join("spec/openapi.yaml");
+        let spec = spec::load(&path, "spec/openapi.yaml").unwrap();
+        let (tokens, _) = codegen::run_progenitor(&spec, &codegen::settings()).unwrap();
+        (syn::parse2(tokens).unwrap(), Expected::of(&spec.raw.value))
+    }
+
+    #[test]
+    fn every_step_changes_as_many_places_as_the_spec_has() {
+        let (mut file, expected) = progenitor_output();
+        assert_eq!(
+            expected,
+            Expected {
+                operations: 8,
+                path_parameters: 6,
+                optional_query_parameters: 3
+            }
+        );
+        assert_eq!(apply(&mut file, expected), Ok(()));
+    }
+
+    #[test]
+    fn a_step_that_changes_fewer_places_than_the_spec_has_fails_naming_itself() {
+        for (wrong, message) in [
+            (
+                Expected {
+                    operations: 9,
+                    ..progenitor_output().1
+                },
+                "rewrite step `send`: the step changed 8 place(s), not 9 (one per operation)",
+            ),
+            (
+                Expected {
+                    path_parameters: 7,
+                    ..progenitor_output().1
+                },
+                "rewrite step `path_segments`: the step changed 6 place(s), not 7 (one per path \
+                 parameter of each operation)",
+            ),
+            (
+                Expected {
+                    optional_query_parameters: 4,
+                    ..progenitor_output().1
+                },
+                "rewrite step `optional_setters`: the step changed 3 place(s), not 4 (one per \
+                 optional query parameter of each operation)",
+            ),
+        ] {
+            let (mut file, _) = progenitor_output();
+            let error = apply(&mut file, wrong).unwrap_err();
+            assert!(error.starts_with(message), "{error}");
+            assert!(error.contains("; update xtask/src/rewrite/"), "{error}");
+        }
+    }
 }

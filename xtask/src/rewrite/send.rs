@@ -10,9 +10,12 @@
 //!   `match` on the status, each arm rewritten to call `crate::call` (bounded reading, decoding,
 //!   the SDK's `Error` with the real status).
 //!
-//! progenitor's part also checks the request before the hooks run (`crate::operation::check`):
-//! its path, and the operation's prose rules, which read the typed body itself (not the JSON
-//! it was just encoded to).
+//! progenitor's part also knows its operation at compile time: it names the operation's constant
+//! in the generated table (`super::operations::NAME`, NAME being progenitor's own
+//! `operation_id`), checks the request with it before the hooks run (`crate::operation::check`:
+//! its path, and the operation's prose rules, which read the typed body itself, not the JSON it
+//! was just encoded to), and sends it through `crate::hooks::send`, which retries as the
+//! operation allows and counts the attempts. progenitor's `exec` and `post` hooks are not called.
 //!
 //! Every operation added to the spec gets this without hand-written code.
 
@@ -26,8 +29,8 @@ use super::{flat, module_mut};
 /// The name progenitor's own `send()` gets.
 const GENERATED_SEND: &str = "send_generated";
 
-/// Splits every `send()` in progenitor's `builder` module.
-pub fn own_responses(file: &mut syn::File) -> Result<(), String> {
+/// Splits every `send()` in progenitor's `builder` module; returns how many it split.
+pub fn own_responses(file: &mut syn::File) -> Result<usize, String> {
     let builder = module_mut(&mut file.items, "builder")?;
     let mut split = 0;
     for item in builder.iter_mut() {
@@ -44,10 +47,7 @@ pub fn own_responses(file: &mut syn::File) -> Result<(), String> {
         block.items.insert(index, wrapper);
         split += 1;
     }
-    if split == 0 {
-        return Err("progenitor's `mod builder` has no `send()` method".to_string());
-    }
-    Ok(())
+    Ok(split)
 }
 
 fn is_send(item: &ImplItem) -> bool {
@@ -78,15 +78,11 @@ fn split_send(generated: &mut ImplItemFn) -> Result<ImplItem, String> {
         .map(rewrite_arm)
         .collect::<Result<Vec<Arm>, String>>()?;
 
-    check_before_the_hooks(generated)?;
+    send_as_its_operation(generated)?;
     // progenitor's part ends where the response arrives. Its error type is `Infallible`: no
     // error body is decoded there, so none can be carried.
-    generated
-        .block
-        .stmts
-        .push(Stmt::Expr(syn::parse_quote!(Ok(response)), None));
     generated.sig.output = syn::parse_quote!(
-        -> Result<reqwest::Response, Error<::std::convert::Infallible>>
+        -> Result<crate::call::Exchange, Error<::std::convert::Infallible>>
     );
     let docs = std::mem::take(&mut generated.attrs);
     generated.sig.ident = syn::Ident::new(GENERATED_SEND, generated.sig.ident.span());
@@ -99,10 +95,7 @@ fn split_send(generated: &mut ImplItemFn) -> Result<ImplItem, String> {
         /// Errors are the SDK's [`crate::Error`]: see its documentation for each case.
         pub async fn send(self) -> Result<#ok, crate::Error> {
             let client = self.client;
-            let response = self
-                .#generated_send()
-                .await
-                .map_err(crate::call::before_response)?;
+            let response = crate::call::response(self.#generated_send().await)?;
             match response.status().as_u16() {
                 #(#arms)*
             }
@@ -111,27 +104,73 @@ fn split_send(generated: &mut ImplItemFn) -> Result<ImplItem, String> {
     .map_err(|e| format!("the new `send()` does not parse: {e}"))
 }
 
-/// Inserts `crate::operation::check(..)` before progenitor's `client.pre(..)`, giving it the
-/// request and, when the operation has one, the typed body.
-fn check_before_the_hooks(generated: &mut ImplItemFn) -> Result<(), String> {
+/// Names the operation's constant, checks the request with it before progenitor's
+/// `client.pre(..)`, giving it the typed body when the operation has one, and replaces
+/// progenitor's `exec`, `post` and `result?` with `crate::hooks::send`.
+fn send_as_its_operation(generated: &mut ImplItemFn) -> Result<(), String> {
     let stmts = &mut generated.block.stmts;
-    let has_body = stmts.iter().any(|s| flat(s).starts_with("letbody="));
-    let pre = stmts
+    let tail: Vec<String> = stmts.iter().rev().take(4).rev().map(flat).collect();
+    if tail
+        != [
+            "client.pre(&mutrequest,&info).await?;",
+            "letresult=client.exec(request,&info).await;",
+            "client.post(&result,&info).await?;",
+            "letresponse=result?;",
+        ]
+    {
+        return Err(format!(
+            "a builder's `send()` no longer ends with `client.pre(..)`, `client.exec(..)`, \
+             `client.post(..)` and `result?` before its `match`: {}",
+            tail.join(" ")
+        ));
+    }
+    stmts.truncate(stmts.len() - 3);
+    let operation_id = stmts
         .iter()
-        .position(|s| flat(s) == "client.pre(&mutrequest,&info).await?;")
-        .ok_or("a builder's `send()` no longer calls `client.pre(&mut request, &info)`")?;
+        .find_map(operation_id)
+        .ok_or("a builder's `send()` has no `let info = OperationInfo { operation_id: \"..\" }`")?;
+    let constant = syn::Ident::new(&operation_id, proc_macro2::Span::call_site());
+    let has_body = stmts.iter().any(|s| flat(s).starts_with("letbody="));
     let body: Expr = if has_body {
         syn::parse_quote!(Some(&body as &dyn ::std::any::Any))
     } else {
         syn::parse_quote!(None)
     };
-    stmts.insert(
-        pre,
-        syn::parse_quote!(
-            crate::operation::check(info.operation_id, &request, #body).map_err(Error::Custom)?;
-        ),
+    let pre = stmts.len() - 1;
+    stmts.splice(
+        pre..pre,
+        [
+            syn::parse_quote!(let operation = &super::operations::#constant;),
+            syn::parse_quote!(
+                crate::operation::check(operation, &request, #body).map_err(Error::Custom)?;
+            ),
+        ],
     );
+    stmts.push(Stmt::Expr(
+        syn::parse_quote!(Ok(crate::hooks::send(client, request, operation).await)),
+        None,
+    ));
     Ok(())
+}
+
+/// `"x"` out of `let info = OperationInfo { operation_id: "x" };`.
+fn operation_id(stmt: &Stmt) -> Option<String> {
+    let Stmt::Local(local) = stmt else {
+        return None;
+    };
+    let Expr::Struct(info) = local.init.as_ref()?.expr.as_ref() else {
+        return None;
+    };
+    if !info.path.is_ident("OperationInfo") {
+        return None;
+    }
+    info.fields.iter().find_map(|field| match &field.expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(id),
+            ..
+        }) => Some(id.value()),
+        _ => None,
+    })
 }
 
 /// One arm of progenitor's status `match`, calling `crate::call` instead of progenitor's
@@ -206,7 +245,10 @@ mod tests {
                     /// Sends a `GET` request to `/thing/`
                     pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<types::Oops>> {
                         let Self { client } = self;
+                        let info = OperationInfo { operation_id: "get_thing" };
                         client.pre(&mut request, &info).await?;
+                        let result = client.exec(request, &info).await;
+                        client.post(&result, &info).await?;
                         let response = result?;
                         match response.status().as_u16() {
                             200u16 => ResponseValue::from_response(response).await,
@@ -219,23 +261,26 @@ mod tests {
     }
 
     #[test]
-    fn send_is_split_where_the_response_arrives() {
+    fn send_is_split_where_the_response_arrives_and_knows_its_operation() {
         let mut file = builder_with(quote!(_ => Err(Error::UnexpectedResponse(response)),));
-        own_responses(&mut file).unwrap();
+        assert_eq!(own_responses(&mut file), Ok(1));
         let code = flat(&file);
         assert!(
             code.contains("pubasyncfnsend(self)->Result<ResponseValue<types::Thing>,crate::Error>")
         );
+        assert!(code.contains("letresponse=crate::call::response(self.send_generated().await)?;"));
         assert!(code.contains("200u16=>crate::call::decode(client,response).await,"));
         assert!(code.contains("_=>Err(crate::call::failure(client,response).await),"));
         assert!(code.contains(
-            "asyncfnsend_generated(self)->Result<reqwest::Response,Error<::std::convert::Infallible>>"
+            "asyncfnsend_generated(self)->Result<crate::call::Exchange,Error<::std::convert::Infallible>>"
         ));
-        assert!(code.contains("letresponse=result?;Ok(response)"));
         assert!(code.contains(
-            "crate::operation::check(info.operation_id,&request,None).map_err(Error::Custom)?;\
-             client.pre(&mutrequest,&info).await?;"
+            "letoperation=&super::operations::get_thing;\
+             crate::operation::check(operation,&request,None).map_err(Error::Custom)?;\
+             client.pre(&mutrequest,&info).await?;\
+             Ok(crate::hooks::send(client,request,operation).await)"
         ));
+        assert!(!code.contains("client.exec"), "{code}");
     }
 
     #[test]

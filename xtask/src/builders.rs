@@ -1,0 +1,265 @@
+//! progenitor's request builders as progenitor wrote them: the one place the xtask learns the
+//! Rust names of an operation. Nothing re-derives them from the operationId (progenitor's own
+//! case conversion may change, or a name may be deduplicated); a spec operation is paired with
+//! its builder by HTTP method and path, the two facts progenitor writes into the request.
+
+use crate::rewrite::flat;
+use quote::ToTokens;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, GenericArgument, ImplItem, Item, PathArguments, TypeParamBound, WherePredicate};
+
+/// One builder of progenitor's `mod builder`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Builder {
+    /// The builder's type, e.g. `CreateParticipantGroup`.
+    pub name: String,
+    /// The client's method and `OperationInfo::operation_id`, e.g. `create_participant_group`.
+    pub method: String,
+    /// The HTTP method, lower case, as the request is built (`client.client.post(url)`).
+    pub http_method: String,
+    /// The path progenitor formats, each parameter written `{}`: `/api/v1/groups/{}/`.
+    pub path: String,
+    /// The type `body` converts to (`types::CreateParticipantGroupRequest`), if it has one.
+    pub body: Option<String>,
+    /// What progenitor's `send()` returns, as written.
+    pub returns: String,
+}
+
+impl Builder {
+    /// Whether this builder sends `http_method` (any case) to the spec path `template`.
+    pub fn sends(&self, http_method: &str, template: &str) -> bool {
+        self.http_method.eq_ignore_ascii_case(http_method) && self.path == placeholders(template)
+    }
+
+    /// How many path parameters progenitor formats into the path.
+    pub fn path_parameters(&self) -> usize {
+        self.path.matches("{}").count()
+    }
+}
+
+/// The builder in `builders` that sends `http_method` to the spec path `template`.
+pub fn find<'a>(builders: &'a [Builder], http_method: &str, template: &str) -> Option<&'a Builder> {
+    builders.iter().find(|b| b.sends(http_method, template))
+}
+
+/// `/groups/{id}/members/` as progenitor's format string writes it: `/groups/{}/members/`.
+fn placeholders(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut inside = false;
+    for c in template.chars() {
+        match (c, inside) {
+            ('{', _) => {
+                inside = true;
+                out.push_str("{}");
+            }
+            ('}', true) => inside = false,
+            (_, true) => {}
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every builder of progenitor's `mod builder` (before the rewrites), in the file's order.
+/// A builder whose `send()` lacks one of the facts read here is an error naming it.
+pub fn read(file: &syn::File) -> Result<Vec<Builder>, String> {
+    let items = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or("progenitor's output has no `mod builder`")?;
+    let mut found = Vec::new();
+    for item in items {
+        let Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() {
+            continue;
+        }
+        let Some(send) = block.items.iter().find_map(|member| match member {
+            ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let name = block
+            .self_ty
+            .to_token_stream()
+            .to_string()
+            .split('<')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        // syn's read-only `Visit` is a feature the xtask does not otherwise need: a copy of the
+        // block is read through `VisitMut`, which it has.
+        let mut facts = SendFacts::default();
+        facts.visit_block_mut(&mut send.block.clone());
+        let missing = |what: &str| format!("the builder `{name}`'s `send()` has no {what}");
+        let body = block.items.iter().find_map(|member| match member {
+            ImplItem::Fn(f) if f.sig.ident == "body" => body_type(f),
+            _ => None,
+        });
+        found.push(Builder {
+            method: facts
+                .operation_id
+                .ok_or_else(|| missing("`OperationInfo { operation_id: \"..\" }`"))?,
+            http_method: facts
+                .http_method
+                .ok_or_else(|| missing("`client.client.METHOD(url)`"))?,
+            path: facts
+                .path
+                .ok_or_else(|| missing("`let url = format!(\"{}/path\", ..)`"))?,
+            returns: flat(&send.sig.output),
+            body,
+            name,
+        });
+    }
+    Ok(found)
+}
+
+/// The facts of one `send()`: its operation id, HTTP method and path.
+#[derive(Default)]
+struct SendFacts {
+    operation_id: Option<String>,
+    http_method: Option<String>,
+    path: Option<String>,
+}
+
+impl VisitMut for SendFacts {
+    fn visit_expr_struct_mut(&mut self, node: &mut syn::ExprStruct) {
+        if node.path.is_ident("OperationInfo") {
+            for field in &node.fields {
+                if let (syn::Member::Named(member), Expr::Lit(lit)) = (&field.member, &field.expr)
+                    && member == "operation_id"
+                    && let syn::Lit::Str(id) = &lit.lit
+                {
+                    self.operation_id = Some(id.value());
+                }
+            }
+        }
+        syn::visit_mut::visit_expr_struct_mut(self, node);
+    }
+
+    fn visit_expr_method_call_mut(&mut self, node: &mut syn::ExprMethodCall) {
+        if flat(&node.receiver) == "client.client"
+            && node.args.len() == 1
+            && flat(&node.args[0]) == "url"
+        {
+            self.http_method = Some(node.method.to_string());
+        }
+        syn::visit_mut::visit_expr_method_call_mut(self, node);
+    }
+
+    fn visit_local_mut(&mut self, node: &mut syn::Local) {
+        if let syn::Pat::Ident(pat) = &node.pat
+            && pat.ident == "url"
+            && let Some(init) = &node.init
+            && let Expr::Macro(call) = init.expr.as_ref()
+            && call.mac.path.is_ident("format")
+            && let Ok(format) = call.mac.parse_body_with(
+                syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+            )
+            && let Some(Expr::Lit(lit)) = format.first()
+            && let syn::Lit::Str(text) = &lit.lit
+        {
+            // `"{}/api/v1/x/{}/"`: the first `{}` is the base URL.
+            self.path = text.value().strip_prefix("{}").map(str::to_string);
+        }
+        syn::visit_mut::visit_local_mut(self, node);
+    }
+}
+
+/// `X` out of `fn body<V>(..) where V: TryInto<X>`.
+fn body_type(body: &syn::ImplItemFn) -> Option<String> {
+    let predicates = &body.sig.generics.where_clause.as_ref()?.predicates;
+    predicates.iter().find_map(|predicate| {
+        let WherePredicate::Type(predicate) = predicate else {
+            return None;
+        };
+        predicate.bounds.iter().find_map(|bound| {
+            let TypeParamBound::Trait(bound) = bound else {
+                return None;
+            };
+            let last = bound.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            let PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            match args.args.first()? {
+                GenericArgument::Type(ty) => Some(flat(ty)),
+                _ => None,
+            }
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_builder_names_its_method_http_method_path_and_body() {
+        let file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl<'a> AddMember<'a> {
+                    pub fn body<V>(mut self, value: V) -> Self
+                    where
+                        V: std::convert::TryInto<types::Member>,
+                        <V as std::convert::TryInto<types::Member>>::Error: std::fmt::Display,
+                    {
+                        self
+                    }
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let url = format!("{}/groups/{}/members/", client.baseurl, encode_path(&id.to_string()));
+                        let mut request = client.client.post(url).build()?;
+                        let info = OperationInfo { operation_id: "add_member" };
+                        todo!()
+                    }
+                }
+                impl<'a> Plain<'a> {
+                    pub fn new() -> Self { todo!() }
+                }
+            }
+        };
+        let builders = read(&file).unwrap();
+        assert_eq!(
+            builders,
+            [Builder {
+                name: "AddMember".into(),
+                method: "add_member".into(),
+                http_method: "post".into(),
+                path: "/groups/{}/members/".into(),
+                body: Some("types::Member".into()),
+                returns: "->Result<ResponseValue<()>,Error<()>>".into(),
+            }]
+        );
+        assert_eq!(
+            find(&builders, "POST", "/groups/{group_id}/members/").map(|b| &b.method),
+            Some(&"add_member".to_string())
+        );
+        assert!(find(&builders, "get", "/groups/{group_id}/members/").is_none());
+        assert_eq!(builders[0].path_parameters(), 1);
+    }
+
+    #[test]
+    fn a_send_without_its_operation_id_is_named() {
+        let file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl<'a> Odd<'a> {
+                    pub async fn send(self) {
+                        let url = format!("{}/x/", client.baseurl);
+                        let request = client.client.get(url);
+                    }
+                }
+            }
+        };
+        assert_eq!(
+            read(&file).unwrap_err(),
+            "the builder `Odd`'s `send()` has no `OperationInfo { operation_id: \"..\" }`"
+        );
+    }
+}
