@@ -31,14 +31,16 @@
 //! # What every call does
 //! - Sends `Authorization: Token <token>` (marked sensitive) and
 //!   `User-Agent: prolific-sdk-rust/<version>`, plus the application name if one is set.
-//! - Checks, before sending anything, that no path parameter changes the path (an id that is
-//!   empty, `.` or `..`; other characters are percent-encoded) and the rules the docs state in
-//!   prose (for example: a participant group needs a name, and a workspace or an organisation,
-//!   not both).
+//! - Puts each path parameter into exactly one path segment (every byte outside RFC 3986's
+//!   unreserved characters percent-encoded, `\` included), refuses an id that is empty, `.` or
+//!   `..`, and checks the rules the docs state in prose (for example: a participant group needs
+//!   a name, and a workspace or an organisation, not both), before sending anything.
 //! - Retries a 429 and a connection that could not be made, with exponential backoff and full
 //!   jitter, honouring `Retry-After`. A request the server may have processed (a 5xx, a
-//!   timeout after sending) is sent again only for an operation that may be repeated: creating
-//!   a group twice would make two groups, while adding the same members twice adds them once.
+//!   timeout, a connection reset or closed before the answer) is sent again only for an
+//!   operation that may be repeated: creating a group twice would make two groups, while adding
+//!   the same members twice adds them once. An error after retries says how many times the
+//!   request was sent ([`Error::attempts`]).
 //! - Reads every response body under a cap ([`ClientBuilder::max_response_bytes`], 32 MiB by
 //!   default), and returns [`Error`], whose variants tell apart an API error (with Prolific's
 //!   `error_code`, `title` and `detail`), a transport failure, an unreadable response, and a
