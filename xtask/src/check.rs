@@ -13,13 +13,13 @@
 //!    crate's `spec-examples` binary: the xtask cannot link the SDK it generates).
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
 use crate::rules::{self, place};
 use crate::spec::{one_line, shorten};
+use crate::tests_crate::Binary;
 use crate::types_match::{self, RustType};
 use crate::{codegen, files, preflight, spec};
 
@@ -159,11 +159,17 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
         }
     }
 
-    match sdk_up_to_date.then(|| tests_binary("type-schemas", None)) {
+    let type_schemas = Binary {
+        name: "type-schemas",
+        argument: None,
+        item: "type's schemas",
+        nothing: "`type-schemas` reported no type, so nothing was held against the spec; run \
+                  `cargo run -p prolific-sdk-tests --bin type-schemas` to see why",
+    };
+    match sdk_up_to_date.then(|| type_schemas.run(RustType::from_line)) {
         None => {}
         Some(Err(message)) => fail(lines, "types-match-spec", shown, message),
-        Some(Ok(found)) => {
-            let types: Vec<RustType> = found.iter().filter_map(RustType::from_line).collect();
+        Some(Ok(types)) => {
             let mismatches = types_match::mismatches(&parsed.raw.value, &types);
             if mismatches.is_empty() {
                 let n = types.len();
@@ -179,13 +185,17 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
         }
     }
 
-    match example_findings(spec_path) {
-        Err(message) => fail(lines, "example-valid", shown, message),
+    let rules = ["example-valid", "example-roundtrip"];
+    match example_findings(spec_path, shown) {
+        Err(message) => {
+            for rule in rules {
+                fail(lines, rule, shown, message.clone());
+            }
+        }
         Ok(findings) => {
-            for rule in ["example-valid", "example-roundtrip"] {
-                let mine: Vec<&(String, String, Option<String>)> =
-                    findings.iter().filter(|(r, _, _)| r == rule).collect();
-                let broken: Vec<_> = mine.iter().filter(|(_, _, p)| p.is_some()).collect();
+            for rule in rules {
+                let mine: Vec<&Finding> = findings.iter().filter(|f| f.rule == rule).collect();
+                let broken: Vec<_> = mine.iter().filter(|f| f.problem.is_some()).collect();
                 if broken.is_empty() {
                     let n = mine.len();
                     pass(
@@ -194,8 +204,9 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
                         format!("{n} example{}", if n == 1 { "" } else { "s" }),
                     );
                 }
-                for (_, at, problem) in broken {
-                    fail(lines, rule, place(at), problem.clone().unwrap_or_default());
+                for finding in broken {
+                    let problem = finding.problem.clone().unwrap_or_default();
+                    fail(lines, rule, place(&finding.place), problem);
                 }
             }
         }
@@ -230,67 +241,46 @@ fn oas_schema_errors(document: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Runs the tests crate's `spec-examples` on the spec: (rule, pointer, problem) each.
-fn example_findings(spec_path: &Path) -> Result<Vec<(String, String, Option<String>)>, String> {
-    let spec_path = std::path::absolute(spec_path).map_err(|e| e.to_string())?;
-    let lines = tests_binary("spec-examples", Some(&spec_path))?;
-    Ok(lines
-        .iter()
-        .map(|f| {
-            let text = |key: &str| f.get(key).and_then(Value::as_str).map(str::to_string);
-            (
-                text("rule").unwrap_or_default(),
-                text("place").unwrap_or_default(),
-                text("problem"),
-            )
-        })
-        .collect())
+/// One check of one example, as `spec-examples` prints it.
+struct Finding {
+    /// `example-valid` or `example-roundtrip`.
+    rule: String,
+    /// The JSON pointer of the example (or of the schema it illustrates).
+    place: String,
+    /// What is wrong, or `None` when it holds.
+    problem: Option<String>,
 }
 
-/// Runs one of the tests crate's binaries (the xtask cannot link the SDK it generates) and
-/// reads the JSON lines it prints. `PROLIFIC_TESTS_BIN` names the folder of built binaries to
-/// run instead of `cargo run` (the xtask's tests use it: a nested cargo would wait for the lock
-/// the outer `cargo test` holds).
-fn tests_binary(name: &str, argument: Option<&Path>) -> Result<Vec<Value>, String> {
-    let mut command = match std::env::var_os("PROLIFIC_TESTS_BIN") {
-        Some(folder) => Command::new(Path::new(&folder).join(name)),
-        None => {
-            let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
-            cargo
-                .args([
-                    "run",
-                    "--quiet",
-                    "--package",
-                    "prolific-sdk-tests",
-                    "--bin",
-                    name,
-                ])
-                .arg("--")
-                .current_dir(crate::workspace_root());
-            cargo
+impl Finding {
+    /// Reads one line of `spec-examples`: `{"rule", "place", "problem"}`.
+    fn from_line(line: &Value) -> Option<Finding> {
+        let rule = line.get("rule")?.as_str()?;
+        if !["example-valid", "example-roundtrip"].contains(&rule) {
+            return None;
         }
-    };
-    let output = command
-        .args(argument)
-        .output()
-        .map_err(|e| format!("cannot run `{name}`: {e}"))?;
-    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .collect();
-    if lines.is_empty() && !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
-        return Err(format!(
-            "`{name}` did not run ({}); see `cargo build -p prolific-sdk-tests --bin {name}`",
-            one_line(last)
-        ));
+        let problem = match line.get("problem")? {
+            Value::Null => None,
+            problem => Some(problem.as_str()?.to_string()),
+        };
+        Some(Finding {
+            rule: rule.to_string(),
+            place: line.get("place")?.as_str()?.to_string(),
+            problem,
+        })
     }
-    Ok(lines)
+}
+
+/// Runs the tests crate's `spec-examples` on the spec: every finding, or why there is none.
+fn example_findings(spec_path: &Path, shown: &str) -> Result<Vec<Finding>, String> {
+    let spec_path = std::path::absolute(spec_path).map_err(|e| e.to_string())?;
+    Binary {
+        name: "spec-examples",
+        argument: Some((&spec_path, shown)),
+        item: "finding",
+        nothing: "the spec has no example to check; add the documented `example` to each \
+                  request and response body (or `examples`, each with a `value`)",
+    }
+    .run(Finding::from_line)
 }
 
 fn text_report(inputs: &Inputs, lines: &[Line], diff: Option<&str>, ok: bool) -> String {

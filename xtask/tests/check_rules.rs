@@ -6,6 +6,8 @@ mod common;
 use common::{
     SCRATCH, check_in, failures, generate_in, root, scratch_with_spec, stdout, tests_binary, xtask,
 };
+#[cfg(unix)]
+use common::{binaries_with_stand_in, xtask_running};
 use xtask::types_match::{RustType, mismatches};
 
 const OPERATION: &str = "paths.\"/api/v1/participant-groups/\".post";
@@ -435,6 +437,120 @@ fn types_match_spec_names_a_property_on_one_side_only() {
         [
             "CreateParticipantGroupRequest.organisation: in the spec, not in the Rust type",
             "CreateParticipantGroupRequest.organisation_id: in the Rust type, not in the spec",
+        ]
+    );
+}
+
+/// `check` in a scratch folder holding the real spec and what it generates, with `name` (one
+/// of the tests crate's binaries) replaced by a shell script.
+#[cfg(unix)]
+fn check_with_stand_in(name: &str, script: &str) -> std::process::Output {
+    let dir = scratch_with_spec();
+    assert!(generate_in(dir.path()).status.success());
+    let binaries = binaries_with_stand_in(name, script);
+    xtask_running(
+        &[&["check"][..], &SCRATCH].concat(),
+        dir.path(),
+        binaries.path(),
+    )
+}
+
+/// Two passing findings, as `spec-examples` prints them.
+#[cfg(unix)]
+const TWO_FINDINGS: &str = r#"echo '{"rule":"example-valid","place":"/components/schemas/Group","problem":null}'
+echo '{"rule":"example-roundtrip","place":"/components/schemas/Group","problem":null}'"#;
+
+#[cfg(unix)]
+#[test]
+fn a_binary_that_panics_after_printing_fails_its_rules() {
+    let out = check_with_stand_in(
+        "spec-examples",
+        &format!(
+            "{TWO_FINDINGS}\necho \"thread 'main' panicked at tests/src/examples.rs:1:1:\" >&2\n\
+             echo boom >&2\nexit 101"
+        ),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let message = "openapi.yaml: `spec-examples` stopped (exit status: 101) after 2 lines: boom; \
+                   run `cargo run -p prolific-sdk-tests --bin spec-examples -- openapi.yaml` \
+                   to see why";
+    assert_eq!(
+        failures(&out),
+        [
+            line("example-valid", message),
+            line("example-roundtrip", message)
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_binary_that_prints_a_line_other_than_a_finding_fails_its_rules() {
+    let out = check_with_stand_in(
+        "spec-examples",
+        &format!("echo 'checking examples...'\n{TWO_FINDINGS}"),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let message = "openapi.yaml: `spec-examples` printed a line that is not a finding (line 1: \
+                   checking examples...); rebuild it from this checkout: `cargo build -p \
+                   prolific-sdk-tests --bin spec-examples`";
+    assert_eq!(
+        failures(&out),
+        [
+            line("example-valid", message),
+            line("example-roundtrip", message)
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_binary_that_reports_no_type_fails_types_match_spec() {
+    // `types-match-spec` runs on the SDK's own module: the workspace's files, only read.
+    let binaries = binaries_with_stand_in("type-schemas", "exit 0");
+    let out = xtask_running(&["check"], &root(), binaries.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(
+        failures(&out),
+        [line(
+            "types-match-spec",
+            "spec/openapi.yaml: `type-schemas` reported no type, so nothing was held against \
+             the spec; run `cargo run -p prolific-sdk-tests --bin type-schemas` to see why"
+        )]
+    );
+}
+
+#[test]
+fn a_spec_without_any_example_fails_example_valid() {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.remove("example");
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let dir = scratch_with_spec();
+    let spec = dir.path().join("openapi.yaml");
+    let mut value = common::real_spec();
+    strip(&mut value);
+    std::fs::write(&spec, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    assert!(generate_in(dir.path()).status.success());
+    let out = check_in(dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let nothing = "openapi.yaml: the spec has no example to check; add the documented `example` \
+                   to each request and response body (or `examples`, each with a `value`)";
+    let examples: Vec<String> = failures(&out)
+        .into_iter()
+        .filter(|l| l.contains(" example-"))
+        .collect();
+    assert_eq!(
+        examples,
+        [
+            line("example-valid", nothing),
+            line("example-roundtrip", nothing)
         ]
     );
 }
