@@ -554,3 +554,48 @@ fn a_spec_without_any_example_fails_example_valid() {
         ]
     );
 }
+
+/// The request body's documented example, moved under `examples:` as `documented`, with `name`
+/// set to `name`: the `fail` lines of `check`.
+fn request_examples(name: &str) -> Vec<String> {
+    let example = "name: Group 1\nworkspace_id: 5e9b9c9b0f9c9a0001b1ca2f\ndescription: \
+                   Participants with confirmed special dietary requirements.\nparticipant_ids:\n  \
+                   - 5e9b9c9b0f9c9a0001b0b1f4\n  - 5e9b9c9b0f9c9a0001b0b1f5\n  - \
+                   5e9b9c9b0f9c9a0001b0b1f6\n";
+    let indent = |text: &str, by: usize| -> String {
+        text.lines().map(|l| format!("{:by$}{l}\n", "")).collect()
+    };
+    let from = format!(
+        "            # The documented example request, verbatim.\n            example:\n{}",
+        indent(example, 14)
+    );
+    let to = format!(
+        "            examples:\n              documented:\n                value:\n{}",
+        indent(
+            &example.replace("name: Group 1", &format!("name: {name}")),
+            18
+        )
+    );
+    failed_lines(&from, &to)
+}
+
+#[test]
+fn an_example_under_examples_is_validated_by_name() {
+    let failed = request_examples("7");
+    let place = format!("{OPERATION}.requestBody.content.\"application/json\".examples.documented");
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert_eq!(
+        failed[0],
+        line(
+            "example-valid",
+            &format!("{place}: /name: 7 is not of type \"string\"")
+        )
+    );
+    assert!(
+        failed[1].starts_with(&line(
+            "example-roundtrip",
+            &format!("{place}: does not decode as `CreateParticipantGroupRequest`: ")
+        )),
+        "{failed:?}"
+    );
+}
