@@ -48,8 +48,67 @@ fn the_real_spec_passes_every_rule() {
         .filter(|l| l.starts_with("pass  "))
         .count();
     // Every rule once, and `generated-up-to-date` once more: the SDK's file and the mocks.
-    // `types-match-spec` runs on the SDK's own module only (cli.rs checks it there).
+    // `types-match-spec` runs on the SDK's own module only (cli.rs checks it there): here it
+    // says so, and the summary counts it apart.
     assert_eq!(passed, 15);
+    let report = stdout(&out);
+    assert!(
+        report.contains(&format!("skip  {:<22}{NOT_THE_SDK}\n", "types-match-spec")),
+        "{report}"
+    );
+    assert!(
+        report.ends_with(
+            "cargo xtask check: openapi.yaml passes all 14 rules; 1 skipped (types-match-spec)\n"
+        ),
+        "{report}"
+    );
+}
+
+/// Why `types-match-spec` does not run on a module outside the SDK.
+const NOT_THE_SDK: &str = "--out generated.rs is not the SDK's module (sdk/src/generated.rs); \
+                           nothing here compiles it";
+
+#[test]
+fn types_match_spec_says_skip_while_the_sdk_module_is_out_of_date() {
+    // The SDK's own files, checked against an edited copy of the spec: read, never written.
+    let dir = scratch_with_spec();
+    let spec = dir.path().join("openapi.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, format!("# a new comment\n{text}")).unwrap();
+    let paths = [
+        root().join("sdk/src/generated.rs"),
+        root().join("sdk-mock/src/generated.rs"),
+    ];
+    let (sdk, mock) = (paths[0].to_str().unwrap(), paths[1].to_str().unwrap());
+    let out = xtask(
+        &[
+            "check",
+            "--spec",
+            "openapi.yaml",
+            "--out",
+            sdk,
+            "--mock-out",
+            mock,
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let report = stdout(&out);
+    assert!(
+        report.contains(&format!(
+            "skip  {:<22}{sdk} is out of date with openapi.yaml (generated-up-to-date); the \
+             compiled types are not the spec's\n",
+            "types-match-spec"
+        )),
+        "{report}"
+    );
+    assert!(
+        report.ends_with(
+            "cargo xtask check: openapi.yaml fails 1 of 14 rules (generated-up-to-date); 1 \
+             skipped (types-match-spec)\n"
+        ),
+        "{report}"
+    );
 }
 
 #[test]
@@ -295,13 +354,27 @@ fn json_format_reports_each_rule_for_machines() {
         report["failed_rules"],
         serde_json::json!(["operation-summary"])
     );
+    assert_eq!(
+        report["skipped_rules"],
+        serde_json::json!(["types-match-spec"])
+    );
     let results = report["results"].as_array().unwrap();
-    // One line per rule, and `generated-up-to-date` once per generated file (no
-    // `types-match-spec` outside the SDK's own module).
-    assert_eq!(results.len(), 15);
+    // One line per rule, and `generated-up-to-date` once per generated file.
+    assert_eq!(results.len(), 16);
     let failed: Vec<_> = results.iter().filter(|r| r["status"] == "fail").collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["place"], OPERATION);
+    // `types-match-spec` runs on the SDK's own module only: skipped, with the reason.
+    let skipped: Vec<_> = results.iter().filter(|r| r["status"] == "skip").collect();
+    assert_eq!(
+        skipped,
+        [&serde_json::json!({
+            "rule": "types-match-spec",
+            "status": "skip",
+            "place": "",
+            "message": NOT_THE_SDK,
+        })]
+    );
 }
 
 #[test]
@@ -500,6 +573,24 @@ fn a_binary_that_prints_a_line_other_than_a_finding_fails_its_rules() {
             line("example-valid", message),
             line("example-roundtrip", message)
         ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn findings_without_a_validated_example_fail_example_valid() {
+    let out = check_with_stand_in(
+        "spec-examples",
+        r#"echo '{"rule":"example-roundtrip","place":"/components/schemas/Group","problem":null}'"#,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(
+        failures(&out),
+        [line(
+            "example-valid",
+            "openapi.yaml: `spec-examples` validated no example; rebuild it: `cargo build -p \
+             prolific-sdk-tests --bin spec-examples`"
+        )]
     );
 }
 
