@@ -25,7 +25,7 @@ fn every_example_in_the_spec_validates_and_body_examples_roundtrip() {
     // Every body example (requests, successes, errors) goes through its generated type.
     let bodies = prolific_sdk_tests::examples::examples(&spec())
         .iter()
-        .filter(|(schema, _)| schema.contains("/content/"))
+        .filter(|example| example.schema.contains("/content/"))
         .count();
     assert!(
         bodies >= 2 * 7,

@@ -1,5 +1,6 @@
 //! `cargo xtask check`: the one gate. Runs every rule in order, reports each on its own line
-//! (pass, or fail with the place in the spec), and passes only when all hold:
+//! (pass; fail with the place in the spec; or skip with the reason the rule does not apply
+//! here, counted apart in the summary), and passes only when no rule fails:
 //!
 //! 1. `spec-parses`, `openapi-3.0-schema`: the spec is valid OpenAPI 3.0, by the official
 //!    JSON Schema (vendored in `xtask/oas/`);
@@ -7,24 +8,31 @@
 //! 3. `generated-up-to-date`: the generated module and the generated mocks are what the spec
 //!    generates;
 //! 4. `types-match-spec`: the JSON Schema schemars derives from each generated type says what
-//!    the spec says (`types_match.rs`, on the tests crate's `type-schemas`);
-//! 5. `example-valid`, `example-roundtrip`: every example validates against its schema, and
-//!    the SDK's generated types decode it and encode it back unchanged (run by the tests
-//!    crate's `spec-examples` binary: the xtask cannot link the SDK it generates).
+//!    the spec says (`types_match.rs`, on the tests crate's `type-schemas`); skipped unless
+//!    `--out` is the SDK's own module and is what the spec generates;
+//! 5. `example-valid`, `example-roundtrip`: every example (`example`, and each entry of
+//!    `examples`) validates against its schema, and the SDK's generated types decode it and
+//!    encode it back unchanged (run by the tests crate's `spec-examples` binary: the xtask
+//!    cannot link the SDK it generates). A spec without examples fails: nothing was checked.
+//!
+//! A binary's run counts only when it exits 0 and reports at least one item (`tests_crate.rs`).
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
 use crate::rules::{self, place};
 use crate::spec::{one_line, shorten};
+use crate::tests_crate::Binary;
 use crate::types_match::{self, RustType};
 use crate::{codegen, files, preflight, spec};
 
 /// The official OpenAPI 3.0 JSON Schema, 2021-09-28 (Apache-2.0, see xtask/oas/README.md).
 const OAS_30_SCHEMA: &str = include_str!("../oas/openapi-3.0.schema.json");
+
+/// Why `types-match-spec` cannot hold the SDK's types against a spec the SDK is not built from.
+const NOT_COMPARED: &str = "the compiled types are not the spec's";
 
 /// How many lines of diff the report shows before cutting it short.
 const DIFF_LINES: usize = 40;
@@ -32,9 +40,30 @@ const DIFF_LINES: usize = 40;
 /// One reported line.
 struct Line {
     rule: String,
-    pass: bool,
+    status: Status,
     place: String,
     message: String,
+}
+
+/// What a line says of its rule.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// The rule holds where it looked.
+    Pass,
+    /// The rule is broken at the place named.
+    Fail,
+    /// The rule does not apply here; the message says why. Never counted as passed.
+    Skip,
+}
+
+impl Status {
+    fn word(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+        }
+    }
 }
 
 /// What `check` needs to know about its inputs.
@@ -54,7 +83,7 @@ pub fn run(inputs: &Inputs, as_json: bool) -> (String, bool) {
     let mut lines = Vec::new();
     let mut diff = None;
     rules_in_order(inputs, &mut lines, &mut diff);
-    let ok = lines.iter().all(|l| l.pass);
+    let ok = lines.iter().all(|l| l.status != Status::Fail);
     let report = if as_json {
         json_report(inputs, &lines, diff.as_deref(), ok)
     } else {
@@ -66,7 +95,7 @@ pub fn run(inputs: &Inputs, as_json: bool) -> (String, bool) {
 fn pass(lines: &mut Vec<Line>, rule: &str, place: impl Into<String>) {
     lines.push(Line {
         rule: rule.into(),
-        pass: true,
+        status: Status::Pass,
         place: place.into(),
         message: String::new(),
     });
@@ -75,9 +104,18 @@ fn pass(lines: &mut Vec<Line>, rule: &str, place: impl Into<String>) {
 fn fail(lines: &mut Vec<Line>, rule: &str, place: impl Into<String>, message: impl Into<String>) {
     lines.push(Line {
         rule: rule.into(),
-        pass: false,
+        status: Status::Fail,
         place: place.into(),
         message: message.into(),
+    });
+}
+
+fn skip(lines: &mut Vec<Line>, rule: &str, why: impl Into<String>) {
+    lines.push(Line {
+        rule: rule.into(),
+        status: Status::Skip,
+        place: String::new(),
+        message: why.into(),
     });
 }
 
@@ -114,7 +152,7 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
         0,
         Line {
             rule: "spec-parses".into(),
-            pass: true,
+            status: Status::Pass,
             place: shown.into(),
             message: String::new(),
         },
@@ -129,11 +167,20 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
         Err(())
     };
     // `type-schemas` compiles the SDK's own module: its types are held against the spec when
-    // that is the module checked and it is the spec's (otherwise `generated-up-to-date` has
-    // said what to run). A module elsewhere (`--out`) is not compiled by anything here.
+    // that is the module checked and it is the spec's. Otherwise the rule says why it is
+    // skipped: a module elsewhere (`--out`) is not compiled by anything here, and a stale one
+    // is not the spec's (`generated-up-to-date` or `generatable` has said what to do).
     let compiled = crate::workspace_root().join("sdk/src/generated.rs");
-    let is_compiled =
-        |path: &Path| std::fs::canonicalize(path).ok() == std::fs::canonicalize(&compiled).ok();
+    let out_is_compiled = std::fs::canonicalize(inputs.out.0)
+        .is_ok_and(|out| std::fs::canonicalize(&compiled).is_ok_and(|sdk| sdk == out));
+    let mut why_skipped = if out_is_compiled {
+        format!("the spec does not generate (generatable); {NOT_COMPARED}")
+    } else {
+        format!(
+            "--out {} is not the SDK's module (sdk/src/generated.rs); nothing here compiles it",
+            inputs.out.1
+        )
+    };
     let mut sdk_up_to_date = false;
     if let Ok(generated) = generated {
         pass(lines, "generatable", shown);
@@ -143,10 +190,16 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
         ] {
             match files::drift(path, out_shown, code, DIFF_LINES) {
                 None => {
-                    sdk_up_to_date |= path == inputs.out.0 && is_compiled(path);
+                    sdk_up_to_date |= path == inputs.out.0 && out_is_compiled;
                     pass(lines, "generated-up-to-date", out_shown)
                 }
                 Some(text) => {
+                    if path == inputs.out.0 && out_is_compiled {
+                        why_skipped = format!(
+                            "{out_shown} is out of date with {shown} (generated-up-to-date); \
+                             {NOT_COMPARED}"
+                        );
+                    }
                     fail(
                         lines,
                         "generated-up-to-date",
@@ -159,11 +212,17 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
         }
     }
 
-    match sdk_up_to_date.then(|| tests_binary("type-schemas", None)) {
-        None => {}
+    let type_schemas = Binary {
+        name: "type-schemas",
+        argument: None,
+        item: "type's schemas",
+        nothing: "`type-schemas` reported no type, so nothing was held against the spec; run \
+                  `cargo run -p prolific-sdk-tests --bin type-schemas` to see why",
+    };
+    match sdk_up_to_date.then(|| type_schemas.run(RustType::from_line)) {
+        None => skip(lines, "types-match-spec", why_skipped),
         Some(Err(message)) => fail(lines, "types-match-spec", shown, message),
-        Some(Ok(found)) => {
-            let types: Vec<RustType> = found.iter().filter_map(RustType::from_line).collect();
+        Some(Ok(types)) => {
             let mismatches = types_match::mismatches(&parsed.raw.value, &types);
             if mismatches.is_empty() {
                 let n = types.len();
@@ -179,14 +238,33 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
         }
     }
 
-    match example_findings(spec_path) {
-        Err(message) => fail(lines, "example-valid", shown, message),
+    let rules = ["example-valid", "example-roundtrip"];
+    match example_findings(spec_path, shown) {
+        Err(message) => {
+            for rule in rules {
+                fail(lines, rule, shown, message.clone());
+            }
+        }
         Ok(findings) => {
-            for rule in ["example-valid", "example-roundtrip"] {
-                let mine: Vec<&(String, String, Option<String>)> =
-                    findings.iter().filter(|(r, _, _)| r == rule).collect();
-                let broken: Vec<_> = mine.iter().filter(|(_, _, p)| p.is_some()).collect();
-                if broken.is_empty() {
+            for rule in rules {
+                let mine: Vec<&Finding> = findings.iter().filter(|f| f.rule == rule).collect();
+                let broken: Vec<_> = mine.iter().filter(|f| f.problem.is_some()).collect();
+                if mine.is_empty() && rule == "example-roundtrip" {
+                    // There are examples (else the binary's run has failed), but none of a
+                    // named schema: there is no generated type to send them through.
+                    skip(
+                        lines,
+                        rule,
+                        "no example illustrates a named schema (`$ref` to components.schemas), \
+                         so no generated type reads one",
+                    );
+                } else if mine.is_empty() {
+                    // Each example is validated: findings without one are not this checkout's.
+                    let rebuild =
+                        "rebuild it: `cargo build -p prolific-sdk-tests --bin spec-examples`";
+                    let message = format!("`spec-examples` validated no example; {rebuild}");
+                    fail(lines, rule, shown, message);
+                } else if broken.is_empty() {
                     let n = mine.len();
                     pass(
                         lines,
@@ -194,8 +272,9 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
                         format!("{n} example{}", if n == 1 { "" } else { "s" }),
                     );
                 }
-                for (_, at, problem) in broken {
-                    fail(lines, rule, place(at), problem.clone().unwrap_or_default());
+                for finding in broken {
+                    let problem = finding.problem.clone().unwrap_or_default();
+                    fail(lines, rule, place(&finding.place), problem);
                 }
             }
         }
@@ -230,97 +309,83 @@ fn oas_schema_errors(document: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Runs the tests crate's `spec-examples` on the spec: (rule, pointer, problem) each.
-fn example_findings(spec_path: &Path) -> Result<Vec<(String, String, Option<String>)>, String> {
-    let spec_path = std::path::absolute(spec_path).map_err(|e| e.to_string())?;
-    let lines = tests_binary("spec-examples", Some(&spec_path))?;
-    Ok(lines
-        .iter()
-        .map(|f| {
-            let text = |key: &str| f.get(key).and_then(Value::as_str).map(str::to_string);
-            (
-                text("rule").unwrap_or_default(),
-                text("place").unwrap_or_default(),
-                text("problem"),
-            )
-        })
-        .collect())
+/// One check of one example, as `spec-examples` prints it.
+struct Finding {
+    /// `example-valid` or `example-roundtrip`.
+    rule: String,
+    /// The JSON pointer of the example (or of the schema it illustrates).
+    place: String,
+    /// What is wrong, or `None` when it holds.
+    problem: Option<String>,
 }
 
-/// Runs one of the tests crate's binaries (the xtask cannot link the SDK it generates) and
-/// reads the JSON lines it prints. `PROLIFIC_TESTS_BIN` names the folder of built binaries to
-/// run instead of `cargo run` (the xtask's tests use it: a nested cargo would wait for the lock
-/// the outer `cargo test` holds).
-fn tests_binary(name: &str, argument: Option<&Path>) -> Result<Vec<Value>, String> {
-    let mut command = match std::env::var_os("PROLIFIC_TESTS_BIN") {
-        Some(folder) => Command::new(Path::new(&folder).join(name)),
-        None => {
-            let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
-            cargo
-                .args([
-                    "run",
-                    "--quiet",
-                    "--package",
-                    "prolific-sdk-tests",
-                    "--bin",
-                    name,
-                ])
-                .arg("--")
-                .current_dir(crate::workspace_root());
-            cargo
+impl Finding {
+    /// Reads one line of `spec-examples`: `{"rule", "place", "problem"}`.
+    fn from_line(line: &Value) -> Option<Finding> {
+        let rule = line.get("rule")?.as_str()?;
+        if !["example-valid", "example-roundtrip"].contains(&rule) {
+            return None;
         }
-    };
-    let output = command
-        .args(argument)
-        .output()
-        .map_err(|e| format!("cannot run `{name}`: {e}"))?;
-    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .collect();
-    if lines.is_empty() && !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
-        return Err(format!(
-            "`{name}` did not run ({}); see `cargo build -p prolific-sdk-tests --bin {name}`",
-            one_line(last)
-        ));
+        let problem = match line.get("problem")? {
+            Value::Null => None,
+            problem => Some(problem.as_str()?.to_string()),
+        };
+        Some(Finding {
+            rule: rule.to_string(),
+            place: line.get("place")?.as_str()?.to_string(),
+            problem,
+        })
     }
-    Ok(lines)
+}
+
+/// Runs the tests crate's `spec-examples` on the spec: every finding, or why there is none.
+fn example_findings(spec_path: &Path, shown: &str) -> Result<Vec<Finding>, String> {
+    let spec_path = std::path::absolute(spec_path).map_err(|e| e.to_string())?;
+    Binary {
+        name: "spec-examples",
+        argument: Some((&spec_path, shown)),
+        item: "finding",
+        nothing: "the spec has no example to check; add the documented `example` to each \
+                  request and response body (or `examples`, each with a `value`)",
+    }
+    .run(Finding::from_line)
 }
 
 fn text_report(inputs: &Inputs, lines: &[Line], diff: Option<&str>, ok: bool) -> String {
     let mut report = String::new();
     for line in lines {
-        let (status, rest) = match (line.pass, line.place.as_str()) {
-            (true, place) => ("pass", place.to_string()),
-            (false, "") => ("fail", line.message.clone()),
-            (false, place) => ("fail", format!("{place}: {}", line.message)),
+        let rest = match (line.status, line.place.as_str()) {
+            (Status::Pass, place) => place.to_string(),
+            (_, "") => line.message.clone(),
+            (_, place) => format!("{place}: {}", line.message),
         };
+        let status = line.status.word();
         report.push_str(&format!("{status}  {:<22}{rest}\n", line.rule));
     }
     if let Some(diff) = diff {
         report.push_str(diff);
     }
-    let failed = failed_rules(lines);
-    let rules = distinct_rules(lines);
-    if ok {
-        report.push_str(&format!(
-            "cargo xtask check: {} passes all {rules} rules\n",
-            inputs.spec.1
-        ));
+    // Skipped rules are counted apart: they neither passed nor failed.
+    let (failed, skipped) = (failed_rules(lines), skipped_rules(lines));
+    let ran = distinct_rules(lines) - skipped.len();
+    let spec = inputs.spec.1;
+    report.push_str(&if ok {
+        format!("cargo xtask check: {spec} passes all {ran} rules")
     } else {
-        report.push_str(&format!(
-            "cargo xtask check: {} fails {} of {rules} rules ({})\n",
-            inputs.spec.1,
+        format!(
+            "cargo xtask check: {spec} fails {} of {ran} rules ({})",
             failed.len(),
             failed.join(", ")
+        )
+    });
+    if !skipped.is_empty() {
+        report.push_str(&format!(
+            "; {} skipped ({})",
+            skipped.len(),
+            skipped.join(", ")
         ));
     }
+    report.push('\n');
     report
 }
 
@@ -330,9 +395,12 @@ fn json_report(inputs: &Inputs, lines: &[Line], diff: Option<&str>, ok: bool) ->
         .map(|l| {
             json!({
                 "rule": l.rule,
-                "status": if l.pass { "pass" } else { "fail" },
+                "status": l.status.word(),
                 "place": l.place,
-                "message": if l.pass { Value::Null } else { Value::String(l.message.clone()) },
+                "message": match l.status {
+                    Status::Pass => Value::Null,
+                    Status::Fail | Status::Skip => Value::String(l.message.clone()),
+                },
             })
         })
         .collect();
@@ -340,6 +408,7 @@ fn json_report(inputs: &Inputs, lines: &[Line], diff: Option<&str>, ok: bool) ->
         "spec": inputs.spec.1,
         "ok": ok,
         "failed_rules": failed_rules(lines),
+        "skipped_rules": skipped_rules(lines),
         "results": results,
         "diff": diff,
     });
@@ -349,14 +418,30 @@ fn json_report(inputs: &Inputs, lines: &[Line], diff: Option<&str>, ok: bool) ->
     )
 }
 
+/// The rules with a failed line, in report order.
 fn failed_rules(lines: &[Line]) -> Vec<String> {
     let mut failed: Vec<String> = Vec::new();
-    for line in lines.iter().filter(|l| !l.pass) {
+    for line in lines.iter().filter(|l| l.status == Status::Fail) {
         if !failed.contains(&line.rule) {
             failed.push(line.rule.clone());
         }
     }
     failed
+}
+
+/// The rules whose every line is a skip, in report order.
+fn skipped_rules(lines: &[Line]) -> Vec<String> {
+    let mut skipped: Vec<String> = Vec::new();
+    for line in lines.iter().filter(|l| l.status == Status::Skip) {
+        let only_skips = lines
+            .iter()
+            .filter(|other| other.rule == line.rule)
+            .all(|other| other.status == Status::Skip);
+        if only_skips && !skipped.contains(&line.rule) {
+            skipped.push(line.rule.clone());
+        }
+    }
+    skipped
 }
 
 fn distinct_rules(lines: &[Line]) -> usize {

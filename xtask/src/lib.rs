@@ -15,6 +15,7 @@ pub mod rewrite;
 pub mod rules;
 pub mod spec;
 pub mod surface;
+pub mod tests_crate;
 pub mod types_match;
 
 /// The workspace root: `xtask/` sits directly in it.

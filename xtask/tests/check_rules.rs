@@ -6,6 +6,8 @@ mod common;
 use common::{
     SCRATCH, check_in, failures, generate_in, root, scratch_with_spec, stdout, tests_binary, xtask,
 };
+#[cfg(unix)]
+use common::{binaries_with_stand_in, xtask_running};
 use xtask::types_match::{RustType, mismatches};
 
 const OPERATION: &str = "paths.\"/api/v1/participant-groups/\".post";
@@ -46,8 +48,67 @@ fn the_real_spec_passes_every_rule() {
         .filter(|l| l.starts_with("pass  "))
         .count();
     // Every rule once, and `generated-up-to-date` once more: the SDK's file and the mocks.
-    // `types-match-spec` runs on the SDK's own module only (cli.rs checks it there).
+    // `types-match-spec` runs on the SDK's own module only (cli.rs checks it there): here it
+    // says so, and the summary counts it apart.
     assert_eq!(passed, 15);
+    let report = stdout(&out);
+    assert!(
+        report.contains(&format!("skip  {:<22}{NOT_THE_SDK}\n", "types-match-spec")),
+        "{report}"
+    );
+    assert!(
+        report.ends_with(
+            "cargo xtask check: openapi.yaml passes all 14 rules; 1 skipped (types-match-spec)\n"
+        ),
+        "{report}"
+    );
+}
+
+/// Why `types-match-spec` does not run on a module outside the SDK.
+const NOT_THE_SDK: &str = "--out generated.rs is not the SDK's module (sdk/src/generated.rs); \
+                           nothing here compiles it";
+
+#[test]
+fn types_match_spec_says_skip_while_the_sdk_module_is_out_of_date() {
+    // The SDK's own files, checked against an edited copy of the spec: read, never written.
+    let dir = scratch_with_spec();
+    let spec = dir.path().join("openapi.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, format!("# a new comment\n{text}")).unwrap();
+    let paths = [
+        root().join("sdk/src/generated.rs"),
+        root().join("sdk-mock/src/generated.rs"),
+    ];
+    let (sdk, mock) = (paths[0].to_str().unwrap(), paths[1].to_str().unwrap());
+    let out = xtask(
+        &[
+            "check",
+            "--spec",
+            "openapi.yaml",
+            "--out",
+            sdk,
+            "--mock-out",
+            mock,
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let report = stdout(&out);
+    assert!(
+        report.contains(&format!(
+            "skip  {:<22}{sdk} is out of date with openapi.yaml (generated-up-to-date); the \
+             compiled types are not the spec's\n",
+            "types-match-spec"
+        )),
+        "{report}"
+    );
+    assert!(
+        report.ends_with(
+            "cargo xtask check: openapi.yaml fails 1 of 14 rules (generated-up-to-date); 1 \
+             skipped (types-match-spec)\n"
+        ),
+        "{report}"
+    );
 }
 
 #[test]
@@ -293,13 +354,27 @@ fn json_format_reports_each_rule_for_machines() {
         report["failed_rules"],
         serde_json::json!(["operation-summary"])
     );
+    assert_eq!(
+        report["skipped_rules"],
+        serde_json::json!(["types-match-spec"])
+    );
     let results = report["results"].as_array().unwrap();
-    // One line per rule, and `generated-up-to-date` once per generated file (no
-    // `types-match-spec` outside the SDK's own module).
-    assert_eq!(results.len(), 15);
+    // One line per rule, and `generated-up-to-date` once per generated file.
+    assert_eq!(results.len(), 16);
     let failed: Vec<_> = results.iter().filter(|r| r["status"] == "fail").collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["place"], OPERATION);
+    // `types-match-spec` runs on the SDK's own module only: skipped, with the reason.
+    let skipped: Vec<_> = results.iter().filter(|r| r["status"] == "skip").collect();
+    assert_eq!(
+        skipped,
+        [&serde_json::json!({
+            "rule": "types-match-spec",
+            "status": "skip",
+            "place": "",
+            "message": NOT_THE_SDK,
+        })]
+    );
 }
 
 #[test]
@@ -446,5 +521,182 @@ fn types_match_spec_names_a_property_on_one_side_only() {
             "CreateParticipantGroupRequest.organisation: in the spec, not in the Rust type",
             "CreateParticipantGroupRequest.organisation_id: in the Rust type, not in the spec",
         ]
+    );
+}
+
+/// `check` in a scratch folder holding the real spec and what it generates, with `name` (one
+/// of the tests crate's binaries) replaced by a shell script.
+#[cfg(unix)]
+fn check_with_stand_in(name: &str, script: &str) -> std::process::Output {
+    let dir = scratch_with_spec();
+    assert!(generate_in(dir.path()).status.success());
+    let binaries = binaries_with_stand_in(name, script);
+    xtask_running(
+        &[&["check"][..], &SCRATCH].concat(),
+        dir.path(),
+        binaries.path(),
+    )
+}
+
+/// Two passing findings, as `spec-examples` prints them.
+#[cfg(unix)]
+const TWO_FINDINGS: &str = r#"echo '{"rule":"example-valid","place":"/components/schemas/Group","problem":null}'
+echo '{"rule":"example-roundtrip","place":"/components/schemas/Group","problem":null}'"#;
+
+#[cfg(unix)]
+#[test]
+fn a_binary_that_panics_after_printing_fails_its_rules() {
+    let out = check_with_stand_in(
+        "spec-examples",
+        &format!(
+            "{TWO_FINDINGS}\necho \"thread 'main' panicked at tests/src/examples.rs:1:1:\" >&2\n\
+             echo boom >&2\nexit 101"
+        ),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let message = "openapi.yaml: `spec-examples` stopped (exit status: 101) after 2 lines: boom; \
+                   run `cargo run -p prolific-sdk-tests --bin spec-examples -- openapi.yaml` \
+                   to see why";
+    assert_eq!(
+        failures(&out),
+        [
+            line("example-valid", message),
+            line("example-roundtrip", message)
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_binary_that_prints_a_line_other_than_a_finding_fails_its_rules() {
+    let out = check_with_stand_in(
+        "spec-examples",
+        &format!("echo 'checking examples...'\n{TWO_FINDINGS}"),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let message = "openapi.yaml: `spec-examples` printed a line that is not a finding (line 1: \
+                   checking examples...); rebuild it from this checkout: `cargo build -p \
+                   prolific-sdk-tests --bin spec-examples`";
+    assert_eq!(
+        failures(&out),
+        [
+            line("example-valid", message),
+            line("example-roundtrip", message)
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn findings_without_a_validated_example_fail_example_valid() {
+    let out = check_with_stand_in(
+        "spec-examples",
+        r#"echo '{"rule":"example-roundtrip","place":"/components/schemas/Group","problem":null}'"#,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(
+        failures(&out),
+        [line(
+            "example-valid",
+            "openapi.yaml: `spec-examples` validated no example; rebuild it: `cargo build -p \
+             prolific-sdk-tests --bin spec-examples`"
+        )]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_binary_that_reports_no_type_fails_types_match_spec() {
+    // `types-match-spec` runs on the SDK's own module: the workspace's files, only read.
+    let binaries = binaries_with_stand_in("type-schemas", "exit 0");
+    let out = xtask_running(&["check"], &root(), binaries.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(
+        failures(&out),
+        [line(
+            "types-match-spec",
+            "spec/openapi.yaml: `type-schemas` reported no type, so nothing was held against \
+             the spec; run `cargo run -p prolific-sdk-tests --bin type-schemas` to see why"
+        )]
+    );
+}
+
+#[test]
+fn a_spec_without_any_example_fails_example_valid() {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.remove("example");
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let dir = scratch_with_spec();
+    let spec = dir.path().join("openapi.yaml");
+    let mut value = common::real_spec();
+    strip(&mut value);
+    std::fs::write(&spec, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    assert!(generate_in(dir.path()).status.success());
+    let out = check_in(dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let nothing = "openapi.yaml: the spec has no example to check; add the documented `example` \
+                   to each request and response body (or `examples`, each with a `value`)";
+    let examples: Vec<String> = failures(&out)
+        .into_iter()
+        .filter(|l| l.contains(" example-"))
+        .collect();
+    assert_eq!(
+        examples,
+        [
+            line("example-valid", nothing),
+            line("example-roundtrip", nothing)
+        ]
+    );
+}
+
+/// The request body's documented example, moved under `examples:` as `documented`, with `name`
+/// set to `name`: the `fail` lines of `check`.
+fn request_examples(name: &str) -> Vec<String> {
+    let example = "name: Group 1\nworkspace_id: 5e9b9c9b0f9c9a0001b1ca2f\ndescription: \
+                   Participants with confirmed special dietary requirements.\nparticipant_ids:\n  \
+                   - 5e9b9c9b0f9c9a0001b0b1f4\n  - 5e9b9c9b0f9c9a0001b0b1f5\n  - \
+                   5e9b9c9b0f9c9a0001b0b1f6\n";
+    let indent = |text: &str, by: usize| -> String {
+        text.lines().map(|l| format!("{:by$}{l}\n", "")).collect()
+    };
+    let from = format!(
+        "            # The documented example request, verbatim.\n            example:\n{}",
+        indent(example, 14)
+    );
+    let to = format!(
+        "            examples:\n              documented:\n                value:\n{}",
+        indent(
+            &example.replace("name: Group 1", &format!("name: {name}")),
+            18
+        )
+    );
+    failed_lines(&from, &to)
+}
+
+#[test]
+fn an_example_under_examples_is_validated_by_name() {
+    let failed = request_examples("7");
+    let place = format!("{OPERATION}.requestBody.content.\"application/json\".examples.documented");
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert_eq!(
+        failed[0],
+        line(
+            "example-valid",
+            &format!("{place}: /name: 7 is not of type \"string\"")
+        )
+    );
+    assert!(
+        failed[1].starts_with(&line(
+            "example-roundtrip",
+            &format!("{place}: does not decode as `CreateParticipantGroupRequest`: ")
+        )),
+        "{failed:?}"
     );
 }

@@ -1,7 +1,8 @@
 //! `spec-examples SPEC`: checks every example of SPEC (YAML or JSON) against its schema and the
 //! SDK's generated types, and prints the findings as JSON lines. `cargo xtask check` runs it
-//! (the xtask cannot link the SDK: it generates it). Exits 1 when a finding has a problem, 2
-//! when the spec cannot be read.
+//! (the xtask cannot link the SDK: it generates it). Exits 0 when it checked every example,
+//! whatever the findings say (they are the result); 2 when the spec cannot be read. `check`
+//! trusts the lines only after an exit 0: a run cut short is not a pass.
 
 use std::process::ExitCode;
 
@@ -20,16 +21,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let findings = prolific_sdk_tests::examples::check_examples(&spec);
-    for finding in &findings {
+    for finding in prolific_sdk_tests::examples::check_examples(&spec) {
         println!(
             "{}",
-            serde_json::to_string(finding).expect("a finding encodes")
+            serde_json::to_string(&finding).expect("a finding encodes")
         );
     }
-    if findings.iter().any(|f| f.problem.is_some()) {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    ExitCode::SUCCESS
 }

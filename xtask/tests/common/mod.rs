@@ -40,12 +40,35 @@ pub fn tests_binary(name: &str) -> PathBuf {
 
 /// Runs `xtask ARGS` in `cwd`.
 pub fn xtask(args: &[&str], cwd: &Path) -> Output {
+    xtask_running(args, cwd, &tests_binaries())
+}
+
+/// Runs `xtask ARGS` in `cwd`, with `binaries` as the folder of the tests crate's binaries.
+pub fn xtask_running(args: &[&str], cwd: &Path, binaries: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(args)
         .current_dir(cwd)
-        .env("PROLIFIC_TESTS_BIN", tests_binaries())
+        .env("PROLIFIC_TESTS_BIN", binaries)
         .output()
         .expect("the xtask binary runs")
+}
+
+/// A folder of the binaries `check` runs, where `name` is a stand-in: a shell script whose
+/// body is `script`. The other binary is the real one.
+#[cfg(unix)]
+pub fn binaries_with_stand_in(name: &str, script: &str) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("a temp folder");
+    for real in ["spec-examples", "type-schemas"] {
+        std::os::unix::fs::symlink(tests_binary(real), dir.path().join(real))
+            .expect("a link to the real binary");
+    }
+    let stand_in = dir.path().join(name);
+    std::fs::remove_file(&stand_in).expect("the stand-in replaces the link");
+    std::fs::write(&stand_in, format!("#!/bin/sh\n{script}\n")).expect("the stand-in writes");
+    std::fs::set_permissions(&stand_in, std::fs::Permissions::from_mode(0o755))
+        .expect("the stand-in is executable");
+    dir
 }
 
 /// Standard output as text.
