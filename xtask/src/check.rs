@@ -136,7 +136,13 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
     }
 
     for outcome in rules::check(&raw.value) {
-        if outcome.violations.is_empty() {
+        if outcome.checked == 0 {
+            skip(
+                lines,
+                outcome.rule,
+                format!("nothing to check: {}", outcome.scope),
+            );
+        } else if outcome.violations.is_empty() {
             pass(lines, outcome.rule, outcome.scope);
         }
         for (at, message) in outcome.violations {

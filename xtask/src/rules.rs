@@ -12,6 +12,8 @@ pub struct Outcome {
     pub rule: &'static str,
     /// What the rule covered, e.g. "1 operation" (shown when it passes).
     pub scope: String,
+    /// How many things it looked at: with none, it checked nothing, and says `skip`.
+    pub checked: usize,
     /// Each violation: the place in the spec, and the message.
     pub violations: Vec<(String, String)>,
 }
@@ -26,6 +28,7 @@ pub fn check(spec: &Value) -> Vec<Outcome> {
         |rule: &'static str, broken: &dyn Fn(&Value) -> Option<&'static str>| Outcome {
             rule,
             scope: count(operations.len(), "operation", "operations"),
+            checked: operations.len(),
             violations: operations
                 .iter()
                 .filter_map(|op| broken(op.value).map(|m| (place(&op.pointer), m.to_string())))
@@ -93,6 +96,7 @@ pub fn check(spec: &Value) -> Vec<Outcome> {
     outcomes.push(Outcome {
         rule: "property-description",
         scope: count(properties.len(), "property", "properties"),
+        checked: properties.len(),
         violations: properties
             .iter()
             .filter(|(_, property)| non_empty_string(property.get("description")).is_none())
@@ -111,6 +115,7 @@ pub fn check(spec: &Value) -> Vec<Outcome> {
     outcomes.push(Outcome {
         rule: "body-example",
         scope: count(bodies.len(), "body", "bodies"),
+        checked: bodies.len(),
         violations: bodies
             .iter()
             .filter(|(_, media)| media.get("example").is_none() && media.get("examples").is_none())

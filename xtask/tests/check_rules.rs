@@ -700,3 +700,40 @@ fn an_example_under_examples_is_validated_by_name() {
         "{failed:?}"
     );
 }
+
+/// A spec with no operation gives the per-operation rules nothing to look at: each says `skip`
+/// with the reason, and none passes.
+#[test]
+fn rules_with_nothing_to_check_say_skip_not_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("openapi.yaml"),
+        "openapi: 3.0.3\ninfo:\n  title: Empty\n  version: 1.0.0\npaths: {}\n",
+    )
+    .unwrap();
+    let out = check_in(dir.path());
+    let report = stdout(&out);
+    for rule in [
+        "operation-summary",
+        "operation-tag",
+        "operation-security",
+        "operation-idempotent",
+        "operation-prose-rules",
+        "operation-4xx",
+    ] {
+        assert!(
+            report.contains(&format!("skip  {rule:<22}nothing to check: 0 operations\n")),
+            "{rule}: {report}"
+        );
+        assert!(!report.contains(&format!("pass  {rule} ")), "{report}");
+    }
+    for (rule, scope) in [
+        ("property-description", "0 properties"),
+        ("body-example", "0 bodies"),
+    ] {
+        assert!(
+            report.contains(&format!("skip  {rule:<22}nothing to check: {scope}\n")),
+            "{rule}: {report}"
+        );
+    }
+}
