@@ -105,7 +105,7 @@ async fn an_id_with_a_parenthesis_is_a_mock_not_a_panic() {
 async fn each_id_is_answered_by_its_own_mock_and_no_other() {
     // Each id beside a near one it must not be taken for.
     let ids = [
-        "g.1", "gx1", "g 1", "g+1", "g%201", "a/b", "a%2Fb", "50%", "50%25", "é-ü_1~", "e-u_1~",
+        "g.1", "gx1", "g 1", "g_1", "g%201", "a/b", "a%2Fb", "50%", "50%25", "é-ü_1~", "e-u_1~",
         "日本", "g1",
     ];
     let server = MockServer::start_async().await;

@@ -10,9 +10,13 @@
 //!   an `Option` of one;
 //! - `api_version`: progenitor's `api-version` header, which Prolific does not document, is not
 //!   added to any request.
+//!
+//! The mocks' module has a step of its own, `mock_paths`: every path-parameter setter matches
+//! the value exactly as the SDK sends it.
 
 mod api_version;
 mod constructors;
+mod mock_paths;
 mod optional_setters;
 mod send;
 
@@ -23,6 +27,11 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
     optional_setters::accept_plain_values(file).map_err(|e| step("optional_setters.rs", e))?;
     api_version::remove(file).map_err(|e| step("api_version.rs", e))?;
     Ok(())
+}
+
+/// Applies the mocks' step to `file`, the places read from the spec through `index`.
+pub fn apply_mock(file: &mut syn::File, index: &crate::index::Index) -> Result<(), String> {
+    mock_paths::exact(file, index).map_err(|e| step("mock_paths.rs", e))
 }
 
 fn step(module: &str, problem: String) -> String {
