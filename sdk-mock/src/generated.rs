@@ -142,11 +142,17 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/api/v1/participant-groups/{}/$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::exact::path(
+                            "/api/v1/participant-groups/{id}/",
+                            "id",
+                            &value.to_string(),
+                        ),
+                    ),
+            )
         }
     }
     pub struct GetParticipantGroupThen(::httpmock::Then);
@@ -192,11 +198,17 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/api/v1/participant-groups/{}/$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::exact::path(
+                            "/api/v1/participant-groups/{id}/",
+                            "id",
+                            &value.to_string(),
+                        ),
+                    ),
+            )
         }
     }
     pub struct DeleteParticipantGroupThen(::httpmock::Then);
@@ -236,11 +248,17 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/api/v1/participant-groups/{}/$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::exact::path(
+                            "/api/v1/participant-groups/{id}/",
+                            "id",
+                            &value.to_string(),
+                        ),
+                    ),
+            )
         }
         pub fn body(self, value: &types::UpdateParticipantGroupRequest) -> Self {
             Self(self.0.json_body_obj(value))
@@ -292,14 +310,17 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/api/v1/participant-groups/{}/participants/$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::exact::path(
+                            "/api/v1/participant-groups/{id}/participants/",
+                            "id",
+                            &value.to_string(),
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
     }
     pub struct GetParticipantGroupParticipantsThen(::httpmock::Then);
@@ -348,14 +369,17 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/api/v1/participant-groups/{}/participants/$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::exact::path(
+                            "/api/v1/participant-groups/{id}/participants/",
+                            "id",
+                            &value.to_string(),
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         pub fn body(self, value: &types::ParticipantIds) -> Self {
             Self(self.0.json_body_obj(value))
@@ -407,14 +431,17 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!(
-                        "^/api/v1/participant-groups/{}/participants/$", value
-                        .to_string()
+            Self(
+                self
+                    .0
+                    .path_matches(
+                        crate::exact::path(
+                            "/api/v1/participant-groups/{id}/participants/",
+                            "id",
+                            &value.to_string(),
+                        ),
                     ),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
+            )
         }
         pub fn body(self, value: &types::ParticipantIds) -> Self {
             Self(self.0.json_body_obj(value))

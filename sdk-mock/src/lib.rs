@@ -50,6 +50,8 @@
 //! server answers 404 and the mock's `assert` names what differed (method, path, body).
 #![forbid(unsafe_code)]
 
+// What the generated path-parameter setters match (the SDK's encoding of the value).
+mod exact;
 // Written by `cargo xtask generate` only; progenitor's builder methods carry no docs.
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all)]

@@ -76,6 +76,31 @@ fn a_request_to_another_group_names_the_path() {
     );
 }
 
+#[test]
+fn a_mock_of_an_id_the_sdk_refuses_to_send_says_why_it_matched_nothing() {
+    let server = MockServer::start();
+    let get = server.get_participant_group(|when, then| {
+        when.id("");
+        then.ok(&ParticipantGroup::try_from(ParticipantGroup::builder().id("").name("G")).unwrap());
+    });
+    let (_, runtime) = client_of(&server);
+    let status = runtime.block_on(async {
+        let url = format!("{}/api/v1/participant-groups//", server.base_url());
+        prolific_sdk::reqwest::get(url).await.unwrap().status()
+    });
+    assert_eq!(status.as_u16(), 404);
+
+    let message = assertion_failure(|| get.assert());
+    assert!(message.contains("Path Mismatch"), "{message}");
+    assert!(
+        message.contains(
+            "no request: the path parameter `id` is empty, which would send the request to \
+             another path"
+        ),
+        "{message}"
+    );
+}
+
 /// A client of the mock, and a runtime to drive it from a plain test (whose thread can then
 /// run the mock's blocking `assert`).
 fn client_of(server: &MockServer) -> (Client, tokio::runtime::Runtime) {

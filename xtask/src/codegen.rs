@@ -138,12 +138,14 @@ fn generate_mock(spec: &Spec) -> Result<String, String> {
                 one_line(&e.to_string())
             )
         })?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         format!(
             "{}: progenitor produced mocks that do not parse: {e}; report it with the spec",
             spec.shown
         )
     })?;
+    rewrite::apply_mock(&mut file, &crate::index::Index::new(&spec.raw.value))
+        .map_err(|e| format!("{}: {e}", spec.shown))?;
     Ok(format!("{}{}", header(spec), prettyplease::unparse(&file)))
 }
 

@@ -13,11 +13,15 @@
 //! - `path_segments`: every path parameter becomes exactly one segment through the SDK's own
 //!   encoder, or the request is refused before sending.
 //!
+//! The mocks' module has a step of its own, `mock_paths`: every path-parameter setter matches
+//! the value exactly as the SDK sends it.
+//!
 //! Each step returns how many places it changed, and `apply` holds that to the count the spec
 //! gives (`Expected`): a step that silently matched nothing fails generation, naming itself.
 
 mod api_version;
 mod constructors;
+mod mock_paths;
 mod optional_setters;
 mod path_segments;
 mod send;
@@ -114,6 +118,11 @@ fn count(
         )),
         Err(problem) => Err(step(module, problem)),
     }
+}
+
+/// Applies the mocks' step to `file`, the places read from the spec through `index`.
+pub fn apply_mock(file: &mut syn::File, index: &crate::index::Index) -> Result<(), String> {
+    mock_paths::exact(file, index).map_err(|e| step("mock_paths", e))
 }
 
 fn step(module: &str, problem: String) -> String {
