@@ -35,24 +35,9 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         return Err(format!("{}: {place}: {message}{more}", spec.shown));
     }
 
-    // typify patches types by name, and names are known only once generated: the first pass
-    // names the types, the second patches each of them:
-    // - `JsonSchema`, derived behind the `schemars` feature;
-    // - `#[non_exhaustive]` on every struct and enum, so that a field or variant Prolific adds
-    //   is a minor release: users build these types with their builders (`X::builder()`), never
-    //   with a struct literal, and match their enums with a wildcard arm. `cargo xtask diff`
-    //   judges changes by this (xtask/src/diff.rs).
-    let (_, first) = run_progenitor(spec, &settings())?;
-    let type_names = named_types(&first);
-    let mut settings = settings();
-    let mut patch = TypePatch::default();
-    patch
-        .with_attr(r#"#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]"#)
-        .with_attr("#[non_exhaustive]");
-    for name in &type_names {
-        settings.with_patch(name, &patch);
-    }
-    let (tokens, _) = run_progenitor(spec, &settings)?;
+    let Patched {
+        tokens, type_names, ..
+    } = run_patched(spec)?;
 
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         format!(
@@ -74,6 +59,45 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         code: format!("{}{}", header(spec), prettyplease::unparse(&file)),
         operations: operation_count(spec),
         types: type_names.len(),
+    })
+}
+
+/// progenitor's output for a spec as `generate` takes it, before the rewrites.
+pub struct Patched {
+    /// The client, the builders and the types, as tokens.
+    pub tokens: proc_macro2::TokenStream,
+    /// The generator, whose type space holds every type with its details.
+    pub generator: Generator,
+    /// The names of the generated types (structs, enums, newtypes), sorted.
+    pub type_names: Vec<String>,
+}
+
+/// Runs progenitor on `spec` as the SDK is generated: with [`settings`] and every named type
+/// patched. `generate` writes this output and `cargo xtask diff` reads it (surface.rs), so diff
+/// judges the code users get, attributes included.
+pub fn run_patched(spec: &Spec) -> Result<Patched, String> {
+    // typify patches types by name, and names are known only once generated: the first pass
+    // names the types, the second patches each of them:
+    // - `JsonSchema`, derived behind the `schemars` feature;
+    // - `#[non_exhaustive]` on every struct and enum, so that a field or variant Prolific adds
+    //   is a minor release: users build these types with their builders (`X::builder()`), never
+    //   with a struct literal, and match their enums with a wildcard arm. `cargo xtask diff`
+    //   reads the attribute from this output and judges changes by it (xtask/src/diff.rs).
+    let (_, first) = run_progenitor(spec, &settings())?;
+    let type_names = named_types(&first);
+    let mut settings = settings();
+    let mut patch = TypePatch::default();
+    patch
+        .with_attr(r#"#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]"#)
+        .with_attr("#[non_exhaustive]");
+    for name in &type_names {
+        settings.with_patch(name, &patch);
+    }
+    let (tokens, generator) = run_progenitor(spec, &settings)?;
+    Ok(Patched {
+        tokens,
+        generator,
+        type_names,
     })
 }
 

@@ -2,8 +2,12 @@
 //! (`surface.rs`), compares what users' code meets (operations, their parameters and types,
 //! the generated types, their fields' Rust types and builder requirements), and classifies
 //! each change as breaking or compatible, with the semver bump the whole change implies.
+//! Operations are matched by operationId first, then by method and path.
 //!
-//! A change that keeps every Rust type and builder as it was is visible on the wire only.
+//! Whether a field or variant added to a type breaks users depends on the type's
+//! `#[non_exhaustive]`, read from the generated code. Beside the Rust, what the SDK does at run
+//! time is compared too: retries (`x-idempotent`), success statuses, prose rules. Any other
+//! change that keeps every Rust type and builder as it was is visible on the wire only.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -14,7 +18,9 @@ use serde_json::json;
 
 use crate::index::Parameter;
 use crate::spec::Spec;
-use crate::surface::{Direction, Field, Surface, Type};
+use heck::ToSnakeCase;
+
+use crate::surface::{Direction, Field, Operation, Surface, Type};
 
 /// The semver bump a change implies, in increasing order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -23,9 +29,10 @@ pub enum Bump {
     None,
     /// Visible on the wire or in docs only: no code changes for users.
     Patch,
-    /// Something was added; existing code keeps compiling and working.
+    /// Something was added, or a way a call could end was taken away; existing code keeps
+    /// compiling, and its calls end only in ways they could before.
     Minor,
-    /// Existing code stops compiling or behaves differently.
+    /// Existing code stops compiling, or an existing call can end in a way it could not before.
     Major,
 }
 
@@ -74,13 +81,10 @@ pub fn compare(old: &Spec, new: &Spec) -> Result<Vec<Change>, String> {
         })
     };
 
-    for op in &after.operations {
+    let (pairs, removed) = pair_operations(&before.operations, &after.operations);
+    for (op, was) in after.operations.iter().zip(pairs) {
         let label = format!("{} {}", op.method, op.path);
-        let Some(was) = before
-            .operations
-            .iter()
-            .find(|o| o.method == op.method && o.path == op.path)
-        else {
+        let Some(was) = was else {
             add(
                 Bump::Minor,
                 "operation-added",
@@ -97,6 +101,17 @@ pub fn compare(old: &Spec, new: &Spec) -> Result<Vec<Change>, String> {
                 format!(
                     "`{}` is now `{}`: callers of the old name break",
                     was.id, op.id
+                ),
+            );
+        }
+        if !same_route(was, op) {
+            add(
+                Bump::Patch,
+                "operation-moved",
+                label.clone(),
+                format!(
+                    "was `{} {}`: on the wire only: `{}` and its builder stay as they were",
+                    was.method, was.path, op.rust_method
                 ),
             );
         }
@@ -121,21 +136,16 @@ pub fn compare(old: &Spec, new: &Spec) -> Result<Vec<Change>, String> {
                 format!("`send()` returned `{}`, now `{}`", was.returns, op.returns),
             );
         }
-        compare_parameters(&label, &was.parameters, &op.parameters, &mut add);
+        compare_parameters(&label, was, op, &mut add);
+        compare_behaviour(&label, was, op, &mut add);
     }
-    for op in &before.operations {
-        if !after
-            .operations
-            .iter()
-            .any(|o| o.method == op.method && o.path == op.path)
-        {
-            add(
-                Bump::Major,
-                "operation-removed",
-                format!("{} {}", op.method, op.path),
-                format!("method `{}` removed", op.id),
-            );
-        }
+    for op in removed {
+        add(
+            Bump::Major,
+            "operation-removed",
+            format!("{} {}", op.method, op.path),
+            format!("method `{}` removed", op.id),
+        );
     }
 
     for (name, ty) in &after.types {
@@ -173,19 +183,137 @@ pub fn compare(old: &Spec, new: &Spec) -> Result<Vec<Change>, String> {
     Ok(changes)
 }
 
+/// Pairs each operation of `after` with the one it was in `before`: by operationId first (a
+/// renamed path parameter changes the path, not the method users call), then by method and
+/// path, path parameters' names aside (a renamed operation). Also returns the operations of
+/// `before` that have no pair: removed.
+fn pair_operations<'a>(
+    before: &'a [Operation],
+    after: &[Operation],
+) -> (Vec<Option<&'a Operation>>, Vec<&'a Operation>) {
+    let mut taken = vec![false; before.len()];
+    let mut pairs: Vec<Option<&Operation>> = vec![None; after.len()];
+    for rule in [same_id, same_route] {
+        for (op, pair) in after.iter().zip(pairs.iter_mut()) {
+            if pair.is_some() {
+                continue;
+            }
+            if let Some(at) = (0..before.len()).find(|&at| !taken[at] && rule(&before[at], op)) {
+                taken[at] = true;
+                *pair = Some(&before[at]);
+            }
+        }
+    }
+    let removed = before
+        .iter()
+        .zip(taken)
+        .filter(|(_, taken)| !taken)
+        .map(|(op, _)| op)
+        .collect();
+    (pairs, removed)
+}
+
+fn same_id(a: &Operation, b: &Operation) -> bool {
+    !a.id.is_empty() && a.id == b.id
+}
+
+fn same_route(a: &Operation, b: &Operation) -> bool {
+    a.method == b.method && template(&a.path) == template(&b.path)
+}
+
+/// A path with its parameters' names left out: `/groups/{}/`.
+fn template(path: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                out.push_str("{}");
+            }
+            '}' => inside = false,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The names of a path's parameters, in order: `/groups/{id}/x/{n}` gives `id`, `n`.
+fn path_parameters(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+/// The parameters of `was` renamed in `now`, as (old, new): a path parameter at the same place
+/// in the path under another name; in another location, the one parameter removed there when
+/// exactly one was added there too. Users meet either as a renamed setter on the same method.
+fn renamed<'a>(was: &'a Operation, now: &'a Operation) -> Vec<(&'a Parameter, &'a Parameter)> {
+    let same = |a: &Parameter, b: &Parameter| a.name == b.name && a.location == b.location;
+    let gone: Vec<&Parameter> = was
+        .parameters
+        .iter()
+        .filter(|p| !now.parameters.iter().any(|n| same(p, n)))
+        .collect();
+    let new: Vec<&Parameter> = now
+        .parameters
+        .iter()
+        .filter(|p| !was.parameters.iter().any(|o| same(o, p)))
+        .collect();
+    let mut pairs = Vec::new();
+    let (old_path, new_path) = (path_parameters(&was.path), path_parameters(&now.path));
+    for old in gone.iter().filter(|p| p.location == "path") {
+        let at = old_path.iter().position(|name| *name == old.name);
+        let name = at.and_then(|at| new_path.get(at));
+        if let Some(p) = new
+            .iter()
+            .find(|p| p.location == "path" && Some(&p.name.as_str()) == name)
+        {
+            pairs.push((*old, *p));
+        }
+    }
+    let locations: BTreeSet<&str> = gone
+        .iter()
+        .map(|p| p.location.as_str())
+        .filter(|l| *l != "path")
+        .collect();
+    for location in locations {
+        let here = |list: &[&'a Parameter]| -> Vec<&'a Parameter> {
+            list.iter()
+                .copied()
+                .filter(|p| p.location == location)
+                .collect()
+        };
+        if let ([old], [p]) = (here(&gone).as_slice(), here(&new).as_slice()) {
+            pairs.push((*old, *p));
+        }
+    }
+    pairs
+}
+
 /// Parameters by name and location. A builder's `send()` fails without a required one, so a
-/// new required parameter breaks callers; a renamed one is a removal and an addition.
+/// new required parameter breaks callers; a renamed one is a renamed setter.
 fn compare_parameters(
     label: &str,
-    was: &[Parameter],
-    now: &[Parameter],
+    was_op: &Operation,
+    op: &Operation,
     add: &mut impl FnMut(Bump, &'static str, String, String),
 ) {
+    let (was, now) = (&was_op.parameters, &op.parameters);
+    let renames = renamed(was_op, op);
     let same = |a: &Parameter, b: &Parameter| a.name == b.name && a.location == b.location;
     let need = |p: &Parameter| if p.required { "required" } else { "optional" };
     for p in now {
         let item = format!("{label} {} ({})", p.name, p.location);
-        let Some(old) = was.iter().find(|o| same(o, p)) else {
+        let old = was.iter().find(|o| same(o, p)).or_else(|| {
+            renames
+                .iter()
+                .find(|(_, new)| same(new, p))
+                .map(|(old, _)| *old)
+        });
+        let Some(old) = old else {
             let (bump, detail) = if p.required {
                 (
                     Bump::Major,
@@ -197,6 +325,19 @@ fn compare_parameters(
             add(bump, "parameter-added", item, detail.into());
             continue;
         };
+        if old.name != p.name {
+            let method = &op.rust_method;
+            add(
+                Bump::Major,
+                "parameter-renamed",
+                format!("{label} {} ({})", old.name, old.location),
+                format!(
+                    "renamed setter: `{method}().{}(…)` is now `{method}().{}(…)`",
+                    old.name.to_snake_case(),
+                    p.name.to_snake_case()
+                ),
+            );
+        }
         if old.ty != p.ty {
             add(
                 Bump::Major,
@@ -224,7 +365,10 @@ fn compare_parameters(
             );
         }
     }
-    for p in was.iter().filter(|o| !now.iter().any(|p| same(o, p))) {
+    let gone = was.iter().filter(|o| {
+        !now.iter().any(|p| same(o, p)) && !renames.iter().any(|(old, _)| same(old, o))
+    });
+    for p in gone {
         add(
             Bump::Major,
             "parameter-removed",
@@ -237,6 +381,116 @@ fn compare_parameters(
     }
 }
 
+/// What the SDK does at run time for an operation, where the Rust does not change: whether it
+/// sends a request again, what counts as a success, what it refuses before sending. A change
+/// is major when an existing call can now end in a way it could not before (a second delivery,
+/// an error for a status that was a success, a refusal of a request that was sent), minor when
+/// it only removes such an ending.
+fn compare_behaviour(
+    label: &str,
+    was: &Operation,
+    op: &Operation,
+    add: &mut impl FnMut(Bump, &'static str, String, String),
+) {
+    let method = &op.rust_method;
+    if was.may_repeat != op.may_repeat {
+        let (bump, detail) = if op.may_repeat {
+            (
+                Bump::Major,
+                format!(
+                    "behaviour change: `{method}` is now sent again after a 5xx or a timeout \
+                     (`x-idempotent: true`): a request the server may have processed can \
+                     arrive twice"
+                ),
+            )
+        } else {
+            (
+                Bump::Minor,
+                format!(
+                    "behaviour change: `{method}` is no longer sent again after a 5xx or a \
+                     timeout (`x-idempotent: false`): callers get the error at once, as they \
+                     did once retries ran out"
+                ),
+            )
+        };
+        add(bump, "retries-changed", label.to_string(), detail);
+    }
+    let lost: Vec<&str> = was
+        .success
+        .iter()
+        .filter(|s| !op.success.contains(s))
+        .map(String::as_str)
+        .collect();
+    let gained = op.success.iter().any(|s| !was.success.contains(s));
+    if !lost.is_empty() || gained {
+        let show = |list: &[String]| match list {
+            [] => "no status".to_string(),
+            _ => list.join(", "),
+        };
+        let (bump, consequence) = if lost.is_empty() {
+            (Bump::Minor, String::new())
+        } else {
+            (
+                Bump::Major,
+                format!(
+                    ": a {} is now an error, and the mock's `then` loses its method for it",
+                    lost.join(" or ")
+                ),
+            )
+        };
+        add(
+            bump,
+            "status-changed",
+            label.to_string(),
+            format!(
+                "behaviour change: `{method}().send()` succeeded on {}, now on {}{consequence}",
+                show(&was.success),
+                show(&op.success)
+            ),
+        );
+    }
+    for (name, text) in &op.prose_rules {
+        let item = format!("{label} {name}");
+        match was.prose_rules.get(name) {
+            None => add(
+                Bump::Major,
+                "prose-rule-added",
+                item,
+                format!(
+                    "behaviour change: `{method}` now refuses before sending (`Error::Validation`) \
+                     a request that breaks \"{text}\""
+                ),
+            ),
+            Some(old) if old != text => add(
+                Bump::Major,
+                "prose-rule-changed",
+                item,
+                format!(
+                    "behaviour change: was \"{old}\", now \"{text}\": `{method}` may refuse \
+                     requests it sent before"
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for (name, text) in &was.prose_rules {
+        if !op.prose_rules.contains_key(name) {
+            add(
+                Bump::Minor,
+                "prose-rule-removed",
+                format!("{label} {name}"),
+                format!(
+                    "behaviour change: \"{text}\" is no longer checked: `{method}` sends the \
+                     requests it refused"
+                ),
+            );
+        }
+    }
+}
+
+/// Fields, a newtype's inner type, variants, and `#[non_exhaustive]`. Users can build an
+/// exhaustive struct with a literal and match an exhaustive enum without a wildcard arm, so a
+/// field or a variant added to one breaks them; on a `#[non_exhaustive]` type it breaks nobody.
 fn compare_type(
     name: &str,
     old: &Type,
@@ -260,6 +514,15 @@ fn compare_type(
                     Bump::Major,
                     format!(
                         "new {usage} field `{}`, required by the builder: callers must set it",
+                        now.rust
+                    ),
+                )
+            } else if !old.non_exhaustive {
+                (
+                    Bump::Major,
+                    format!(
+                        "new {usage} field `{}`: `{name}` is not #[non_exhaustive], so struct \
+                         literals of it no longer compile",
                         now.rust
                     ),
                 )
@@ -293,7 +556,23 @@ fn compare_type(
             ),
         );
     }
-    compare_variants(name, &old.variants, &new.variants, read, add);
+    if old.non_exhaustive != new.non_exhaustive {
+        let (bump, detail) = if new.non_exhaustive {
+            (
+                Bump::Major,
+                "now #[non_exhaustive]: struct literals of it, and matches on it without a \
+                 wildcard arm, no longer compile",
+            )
+        } else {
+            (
+                Bump::Minor,
+                "no longer #[non_exhaustive]: users may build it with a literal and match it \
+                 exhaustively, so a field or variant added later breaks them",
+            )
+        };
+        add(bump, "non-exhaustive", name.to_string(), detail.into());
+    }
+    compare_variants(name, old, &new.variants, read, add);
 }
 
 fn compare_field(
@@ -371,20 +650,32 @@ fn facts_change(was: &Field, now: &Field) -> String {
     format!("was {before}, now {after}; ")
 }
 
-/// Enum variants: a generated enum is exhaustive, so a variant added to what users read breaks
-/// their `match`; a variant added to what they send is a new option.
+/// Enum variants: a variant added to an exhaustive enum breaks users' `match`es on it; added to
+/// a `#[non_exhaustive]` one, it is a value they may now read (their matches have a wildcard arm)
+/// or send.
 fn compare_variants(
     item: &str,
-    was: &[String],
+    old: &Type,
     now: &[String],
     read: bool,
     add: &mut impl FnMut(Bump, &'static str, String, String),
 ) {
+    let was = &old.variants;
     for value in now.iter().filter(|v| !was.contains(v)) {
-        let (bump, why) = if read {
-            (Bump::Major, "exhaustive matches on it no longer compile")
-        } else {
-            (Bump::Minor, "a new value callers may send")
+        let (bump, why) = match (old.non_exhaustive, read) {
+            (false, _) => (
+                Bump::Major,
+                format!(
+                    "`{item}` is not #[non_exhaustive], so exhaustive matches on it no longer compile"
+                ),
+            ),
+            (true, true) => (
+                Bump::Minor,
+                format!(
+                    "a new value users may read; `{item}` is #[non_exhaustive], so their matches have a wildcard arm"
+                ),
+            ),
+            (true, false) => (Bump::Minor, "a new value callers may send".to_string()),
         };
         add(
             bump,
@@ -513,4 +804,96 @@ pub fn at_revision(spec_path: &Path, shown: &str, rev: &str) -> Result<Spec, Str
         .map(crate::spec::yaml_to_json)
         .map_err(|e| format!("{shown} at {rev} is not valid YAML/JSON: {e}"))?;
     crate::spec::from_json(&value, &format!("{shown} at {rev}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::{Bump, Change, compare_type};
+    use crate::surface::{Direction, Field, Type};
+
+    /// What `compare_type` reports for `old` becoming `new`, read by users (a response type).
+    fn changes(old: &Type, new: &Type) -> Vec<Change> {
+        let mut found = Vec::new();
+        let read = BTreeSet::from([Direction::Response]);
+        compare_type("Group", old, new, &read, &mut |bump, kind, item, detail| {
+            found.push(Change {
+                bump,
+                kind,
+                item,
+                detail,
+            })
+        });
+        found
+    }
+
+    fn optional(rust: &str) -> Field {
+        Field {
+            rust: rust.into(),
+            builder_requires: false,
+            required: false,
+            nullable: false,
+            read_only: false,
+        }
+    }
+
+    fn group(non_exhaustive: bool, fields: &[&str], variants: &[&str]) -> Type {
+        Type {
+            fields: fields
+                .iter()
+                .map(|f| (f.to_string(), optional("Option<String>")))
+                .collect(),
+            variants: variants.iter().map(|v| v.to_string()).collect(),
+            inner: None,
+            non_exhaustive,
+        }
+    }
+
+    fn bumps(changes: &[Change]) -> Vec<(Bump, &str)> {
+        changes.iter().map(|c| (c.bump, c.kind)).collect()
+    }
+
+    #[test]
+    fn an_added_optional_field_is_major_on_an_exhaustive_struct_and_minor_on_a_non_exhaustive_one()
+    {
+        let exhaustive = changes(
+            &group(false, &["id"], &[]),
+            &group(false, &["id", "note"], &[]),
+        );
+        assert_eq!(bumps(&exhaustive), [(Bump::Major, "field-added")]);
+        assert!(
+            exhaustive[0]
+                .detail
+                .contains("struct literals of it no longer compile"),
+            "{exhaustive:?}"
+        );
+        let open = changes(
+            &group(true, &["id"], &[]),
+            &group(true, &["id", "note"], &[]),
+        );
+        assert_eq!(bumps(&open), [(Bump::Minor, "field-added")]);
+    }
+
+    #[test]
+    fn an_added_variant_is_major_on_an_exhaustive_enum_and_minor_on_a_non_exhaustive_one() {
+        let exhaustive = changes(
+            &group(false, &[], &["Open"]),
+            &group(false, &[], &["Open", "Archived"]),
+        );
+        assert_eq!(bumps(&exhaustive), [(Bump::Major, "variant-added")]);
+        let open = changes(
+            &group(true, &[], &["Open"]),
+            &group(true, &[], &["Open", "Archived"]),
+        );
+        assert_eq!(bumps(&open), [(Bump::Minor, "variant-added")]);
+    }
+
+    #[test]
+    fn adding_non_exhaustive_is_major_and_removing_it_is_minor() {
+        let added = changes(&group(false, &["id"], &[]), &group(true, &["id"], &[]));
+        assert_eq!(bumps(&added), [(Bump::Major, "non-exhaustive")]);
+        let removed = changes(&group(true, &["id"], &[]), &group(false, &["id"], &[]));
+        assert_eq!(bumps(&removed), [(Bump::Minor, "non-exhaustive")]);
+    }
 }

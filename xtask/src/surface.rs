@@ -1,18 +1,22 @@
 //! A spec as the code of SDK users meets it, read from the Rust progenitor generates for it (in
-//! memory, with the SDK's own settings): each operation's method, parameters and request,
-//! response and error types; each generated type's fields with their Rust types and whether
-//! the type's builder demands them; each enum's variants; and which way each type travels.
-//! `diff` compares two surfaces.
+//! memory, exactly as `cargo xtask generate` runs it: codegen::run_patched): each operation's
+//! method, parameters and request, response and error types; each generated type's fields with
+//! their Rust types and whether the type's builder demands them, each enum's variants, whether
+//! the type is `#[non_exhaustive]`; and which way each type travels. Beside the Rust, what the
+//! SDK does at run time for each operation and the spec alone decides: whether it is sent again
+//! (`x-idempotent`), which statuses are a success, and its prose rules. `diff` compares two
+//! surfaces.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use progenitor::Generator;
 use quote::ToTokens;
+use serde_json::Value;
 use syn::{ImplItem, Item, ReturnType};
 use typify::{TypeDetails, TypeId};
 
 use crate::codegen;
-use crate::index::{Index, Parameter, rust_type_name};
+use crate::index::{self, Index, Parameter, rust_type_name};
 use crate::spec::Spec;
 
 /// One operation, as users call it.
@@ -30,6 +34,14 @@ pub struct Operation {
     pub request: Option<String>,
     /// What its `send()` returns: `Result<ResponseValue<…>, Error<…>>`.
     pub returns: String,
+    /// Its method on the client, e.g. `get_participant_group`.
+    pub rust_method: String,
+    /// Whether the SDK sends it again after a 5xx or a timeout (`x-idempotent`).
+    pub may_repeat: bool,
+    /// The statuses its `send()` returns as a success (`200`, `2XX`), in the spec's order.
+    pub success: Vec<String>,
+    /// Its prose rules (`x-prose-rules`), each rule's text by its name; checked before sending.
+    pub prose_rules: BTreeMap<String, String>,
 }
 
 /// A field of a generated struct.
@@ -56,6 +68,9 @@ pub struct Type {
     pub variants: Vec<String>,
     /// A newtype's inner type.
     pub inner: Option<String>,
+    /// Whether the generated type carries `#[non_exhaustive]`: users cannot build it with a
+    /// literal nor match it exhaustively, so a field or variant added to it breaks nobody.
+    pub non_exhaustive: bool,
 }
 
 /// Which way a type travels.
@@ -80,20 +95,25 @@ pub struct Surface {
 impl Surface {
     /// Generates `spec` in memory and reads its surface.
     pub fn of(spec: &Spec) -> Result<Surface, String> {
-        let (tokens, generator) = codegen::run_progenitor(spec, &codegen::settings())?;
+        let codegen::Patched {
+            tokens, generator, ..
+        } = codegen::run_patched(spec)?;
         let file: syn::File = syn::parse2(tokens)
             .map_err(|e| format!("{}: progenitor's output does not parse: {e}", spec.shown))?;
         let index = Index::new(&spec.raw.value);
-        let types = types(&generator, &index);
+        let mut types = types(&generator, &index);
+        for name in non_exhaustive(&file) {
+            if let Some(ty) = types.get_mut(&name) {
+                ty.non_exhaustive = true;
+            }
+        }
         let builders = builders(&file);
         let mut operations = Vec::new();
         let mut roots = Vec::new();
         for op in index.operations() {
             let id = op.id.unwrap_or_default().to_string();
-            let (request, returns) = op
-                .rust_names()
-                .and_then(|(builder, _)| builders.get(&builder).cloned())
-                .unwrap_or_default();
+            let (builder, rust_method) = op.rust_names().unwrap_or_default();
+            let (request, returns) = builders.get(&builder).cloned().unwrap_or_default();
             roots.extend(request.iter().map(|ty| (ty.clone(), Direction::Request)));
             roots.push((returns.clone(), Direction::Response));
             operations.push(Operation {
@@ -103,6 +123,15 @@ impl Surface {
                 id,
                 request,
                 returns,
+                rust_method,
+                may_repeat: may_repeat(&op),
+                success: op
+                    .responses(&index)
+                    .into_iter()
+                    .map(|(status, _)| status.to_string())
+                    .filter(|status| status.starts_with('2'))
+                    .collect(),
+                prose_rules: prose_rules(&op),
             });
         }
         let directions = directions(&types, roots);
@@ -171,6 +200,55 @@ fn types(generator: &Generator, index: &Index) -> BTreeMap<String, Type> {
         found.insert(ty.name(), generated);
     }
     found
+}
+
+/// Whether the SDK sends `op` again after a 5xx or a timeout: `x-idempotent`, or without it
+/// whether its method is idempotent by RFC 9110. The same rule as `operations::ALL`'s
+/// `may_repeat` (operation_table.rs), which the SDK's retry policy reads.
+fn may_repeat(op: &index::Operation) -> bool {
+    match op.value.get("x-idempotent") {
+        Some(Value::Bool(stated)) => *stated,
+        _ => matches!(
+            op.method,
+            "get" | "head" | "options" | "put" | "delete" | "trace"
+        ),
+    }
+}
+
+/// `x-prose-rules`: a mapping from each rule's name (a snake_case identifier) to its text.
+/// Anything else holds no rule.
+fn prose_rules(op: &index::Operation) -> BTreeMap<String, String> {
+    op.value
+        .get("x-prose-rules")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, text)| {
+            let text = text
+                .as_str()
+                .map_or_else(|| text.to_string(), str::to_string);
+            (name.clone(), text)
+        })
+        .collect()
+}
+
+/// The names of the types of `mod types` that carry `#[non_exhaustive]`.
+fn non_exhaustive(file: &syn::File) -> Vec<String> {
+    let items = file.items.iter().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    items
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some((&s.attrs, s.ident.to_string())),
+            Item::Enum(e) => Some((&e.attrs, e.ident.to_string())),
+            _ => None,
+        })
+        .filter(|(attrs, _)| attrs.iter().any(|a| a.path().is_ident("non_exhaustive")))
+        .map(|(_, name)| name)
+        .collect()
 }
 
 /// For each builder of `mod builder`, by name: what its `body` takes and what its `send()`
