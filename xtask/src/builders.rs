@@ -21,7 +21,7 @@ pub struct Builder {
     pub path: String,
     /// The type `body` converts to (`types::CreateParticipantGroupRequest`), if it has one.
     pub body: Option<String>,
-    /// What progenitor's `send()` returns, as written.
+    /// What progenitor's `send()` returns, as written (without spaces).
     pub returns: String,
 }
 
@@ -111,7 +111,10 @@ pub fn read(file: &syn::File) -> Result<Vec<Builder>, String> {
             path: facts
                 .path
                 .ok_or_else(|| missing("`let url = format!(\"{}/path\", ..)`"))?,
-            returns: flat(&send.sig.output),
+            returns: match &send.sig.output {
+                syn::ReturnType::Type(_, ty) => flat(ty),
+                syn::ReturnType::Default => "()".to_string(),
+            },
             body,
             name,
         });
@@ -234,7 +237,7 @@ mod tests {
                 http_method: "post".into(),
                 path: "/groups/{}/members/".into(),
                 body: Some("types::Member".into()),
-                returns: "->Result<ResponseValue<()>,Error<()>>".into(),
+                returns: "Result<ResponseValue<()>,Error<()>>".into(),
             }]
         );
         assert_eq!(

@@ -47,13 +47,16 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
     })?;
     let table = operation_table::items(&spec.raw.value, &file, &type_names)
         .map_err(|e| format!("{}: {e}", spec.shown))?;
+    // The mocks' `When`s are named after the builders: the names come from progenitor's output.
+    let builders = crate::builders::read(&file)
+        .map_err(|e| format!("{}: {e}; update xtask/src/builders.rs", spec.shown))?;
     rewrite::apply(&mut file, rewrite::Expected::of(&spec.raw.value))
         .map_err(|e| format!("{}: {e}", spec.shown))?;
     let table: syn::File = syn::parse2(table)
         .map_err(|e| format!("{}: the operation table does not parse: {e}", spec.shown))?;
     file.items.extend(table.items);
 
-    let mock = generate_mock(spec)?;
+    let mock = generate_mock(spec, &builders)?;
     Ok(Generated {
         mock,
         code: format!("{}{}", header(spec), prettyplease::unparse(&file)),
@@ -146,7 +149,7 @@ fn named_types(generator: &Generator) -> Vec<String> {
 /// The typed mocks of every operation, for the crate `prolific-sdk-mock`: progenitor's
 /// httpmock generator, on a generator of its own (it adds the spec's types to its type space,
 /// which the SDK's generator already holds), naming the SDK's types through `prolific_sdk`.
-fn generate_mock(spec: &Spec) -> Result<String, String> {
+fn generate_mock(spec: &Spec, builders: &[crate::builders::Builder]) -> Result<String, String> {
     let mut generator = Generator::new(&settings());
     let tokens = without_panics(|| generator.httpmock(&spec.api, "prolific_sdk"))
         .map_err(|panic| {
@@ -168,8 +171,12 @@ fn generate_mock(spec: &Spec) -> Result<String, String> {
             spec.shown
         )
     })?;
-    rewrite::apply_mock(&mut file, &crate::index::Index::new(&spec.raw.value))
-        .map_err(|e| format!("{}: {e}", spec.shown))?;
+    rewrite::apply_mock(
+        &mut file,
+        &crate::index::Index::new(&spec.raw.value),
+        builders,
+    )
+    .map_err(|e| format!("{}: {e}", spec.shown))?;
     Ok(format!("{}{}", header(spec), prettyplease::unparse(&file)))
 }
 

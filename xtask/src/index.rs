@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
 /// The methods an OpenAPI path item can hold, in the order the generator visits them.
@@ -278,11 +278,17 @@ impl<'a> Index<'a> {
 }
 
 impl<'a> Operation<'a> {
-    /// progenitor's names for the operation: its builder (`builder::CreateParticipantGroup`)
-    /// and its method on the client (`create_participant_group`).
-    pub fn rust_names(&self) -> Option<(String, String)> {
-        self.id
-            .map(|id| (id.to_upper_camel_case(), id.to_snake_case()))
+    /// Whether the SDK may send it again after a 5xx, a timeout or a dropped connection:
+    /// `x-idempotent`, or without it whether its method is idempotent by RFC 9110. The
+    /// operation table gives it to the SDK's retry policy; diff compares it.
+    pub fn may_repeat(&self) -> bool {
+        match self.value.get("x-idempotent") {
+            Some(Value::Bool(stated)) => *stated,
+            _ => matches!(
+                self.method,
+                "get" | "head" | "options" | "put" | "delete" | "trace"
+            ),
+        }
     }
 
     /// `POST /api/v1/participant-groups/`.

@@ -129,13 +129,7 @@ fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
                      xtask/src/builders.rs to how progenitor writes builders now"
                 )
             })?;
-        let may_repeat = match operation.value.get("x-idempotent") {
-            Some(Value::Bool(stated)) => *stated,
-            _ => matches!(
-                operation.method,
-                "get" | "head" | "options" | "put" | "delete" | "trace"
-            ),
-        };
+        let may_repeat = operation.may_repeat();
         let prose_rules = prose_rules(operation.value, &label)?;
         for (rule, _) in &prose_rules {
             if let Some((_, owner)) = rule_owners.iter().find(|(name, _)| name == rule) {

@@ -10,11 +10,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use progenitor::Generator;
-use quote::ToTokens;
 use serde_json::Value;
-use syn::{ImplItem, Item, ReturnType};
+use syn::Item;
 use typify::{TypeDetails, TypeId};
 
+use crate::builders;
 use crate::codegen;
 use crate::index::{self, Index, Parameter, rust_type_name};
 use crate::spec::Spec;
@@ -107,13 +107,22 @@ impl Surface {
                 ty.non_exhaustive = true;
             }
         }
-        let builders = builders(&file);
+        let builders = builders::read(&file)
+            .map_err(|e| format!("{}: {e}; update xtask/src/builders.rs", spec.shown))?;
         let mut operations = Vec::new();
         let mut roots = Vec::new();
         for op in index.operations() {
             let id = op.id.unwrap_or_default().to_string();
-            let (builder, rust_method) = op.rust_names().unwrap_or_default();
-            let (request, returns) = builders.get(&builder).cloned().unwrap_or_default();
+            let builder = builders::find(&builders, op.method, op.path).ok_or_else(|| {
+                format!(
+                    "{}: progenitor's output has no builder for {}; update xtask/src/builders.rs",
+                    spec.shown,
+                    op.label()
+                )
+            })?;
+            let request = builder.body.as_deref().map(rust_name);
+            let returns = rust_name(&builder.returns);
+            let rust_method = builder.method.clone();
             roots.extend(request.iter().map(|ty| (ty.clone(), Direction::Request)));
             roots.push((returns.clone(), Direction::Response));
             operations.push(Operation {
@@ -124,7 +133,7 @@ impl Surface {
                 request,
                 returns,
                 rust_method,
-                may_repeat: may_repeat(&op),
+                may_repeat: op.may_repeat(),
                 success: op
                     .responses(&index)
                     .into_iter()
@@ -202,19 +211,6 @@ fn types(generator: &Generator, index: &Index) -> BTreeMap<String, Type> {
     found
 }
 
-/// Whether the SDK sends `op` again after a 5xx or a timeout: `x-idempotent`, or without it
-/// whether its method is idempotent by RFC 9110. The same rule as `operations::ALL`'s
-/// `may_repeat` (operation_table.rs), which the SDK's retry policy reads.
-fn may_repeat(op: &index::Operation) -> bool {
-    match op.value.get("x-idempotent") {
-        Some(Value::Bool(stated)) => *stated,
-        _ => matches!(
-            op.method,
-            "get" | "head" | "options" | "put" | "delete" | "trace"
-        ),
-    }
-}
-
 /// `x-prose-rules`: a mapping from each rule's name (a snake_case identifier) to its text.
 /// Anything else holds no rule.
 fn prose_rules(op: &index::Operation) -> BTreeMap<String, String> {
@@ -249,67 +245,6 @@ fn non_exhaustive(file: &syn::File) -> Vec<String> {
         .filter(|(attrs, _)| attrs.iter().any(|a| a.path().is_ident("non_exhaustive")))
         .map(|(_, name)| name)
         .collect()
-}
-
-/// For each builder of `mod builder`, by name: what its `body` takes and what its `send()`
-/// returns (progenitor's own `send()`, before the rewrites).
-pub fn builders(file: &syn::File) -> BTreeMap<String, (Option<String>, String)> {
-    let items = file.items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    });
-    let mut found = BTreeMap::new();
-    for item in items.into_iter().flatten() {
-        let Item::Impl(block) = item else { continue };
-        if block.trait_.is_some() {
-            continue;
-        }
-        let name = block.self_ty.to_token_stream().to_string();
-        let name = rust_name(name.split('<').next().unwrap_or_default());
-        let mut request = None;
-        let mut returns = String::new();
-        for member in &block.items {
-            let ImplItem::Fn(function) = member else {
-                continue;
-            };
-            let signature = &function.sig;
-            if signature.ident == "body" {
-                let bounds = signature
-                    .generics
-                    .where_clause
-                    .to_token_stream()
-                    .to_string();
-                request = body_type(&rust_name(&bounds));
-            }
-            if signature.ident == "send"
-                && let ReturnType::Type(_, ty) = &signature.output
-            {
-                returns = rust_name(&ty.to_token_stream().to_string());
-            }
-        }
-        found.insert(name, (request, returns));
-    }
-    found
-}
-
-/// progenitor's `body<V>(self, value: V)` takes any `V: TryInto<X>`: the body type `X` is
-/// in the bound.
-fn body_type(bounds: &str) -> Option<String> {
-    let start = bounds.find("TryInto<")? + "TryInto<".len();
-    let mut depth = 1;
-    for (at, c) in bounds[start..].char_indices() {
-        match c {
-            '<' => depth += 1,
-            '>' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(bounds[start..start + at].to_string());
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Follows each root's types through the fields, variants and newtypes of named types.

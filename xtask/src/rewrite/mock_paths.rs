@@ -16,6 +16,7 @@ use quote::quote;
 use syn::{ImplItem, Item, Type};
 
 use super::{flat, module_mut};
+use crate::builders::{Builder, find};
 use crate::index::Index;
 
 /// One setter to change: the `When` it is in, the parameter, the operation's path template.
@@ -26,8 +27,8 @@ struct Place {
 }
 
 /// Rewrites every path-parameter setter in progenitor's `mod operations`.
-pub fn exact(file: &mut syn::File, index: &Index) -> Result<(), String> {
-    let places = places(index)?;
+pub fn exact(file: &mut syn::File, index: &Index, builders: &[Builder]) -> Result<(), String> {
+    let places = places(index, builders)?;
     let operations = module_mut(&mut file.items, "operations")?;
     let found = operations.iter().map(pasting_setters).sum::<usize>();
     if found != places.len() {
@@ -43,8 +44,8 @@ pub fn exact(file: &mut syn::File, index: &Index) -> Result<(), String> {
     Ok(())
 }
 
-/// One place per path parameter of each operation.
-fn places(index: &Index) -> Result<Vec<Place>, String> {
+/// One place per path parameter of each operation, in the `When` named after its builder.
+fn places(index: &Index, builders: &[Builder]) -> Result<Vec<Place>, String> {
     let mut places = Vec::new();
     for operation in index.operations() {
         let parameters: Vec<String> = operation
@@ -56,12 +57,14 @@ fn places(index: &Index) -> Result<Vec<Place>, String> {
         if parameters.is_empty() {
             continue;
         }
-        let (builder, _) = operation.rust_names().ok_or_else(|| {
-            format!(
-                "{} has path parameters and no operationId, so no builder to find",
-                operation.label()
-            )
-        })?;
+        let builder = &find(builders, operation.method, operation.path)
+            .ok_or_else(|| {
+                format!(
+                    "progenitor's client has no builder for {}",
+                    operation.label()
+                )
+            })?
+            .name;
         for parameter in parameters {
             places.push(Place {
                 when: format!("{builder}When"),
@@ -172,6 +175,24 @@ mod tests {
         }})
     }
 
+    /// progenitor's builders for the operations of these tests, as `builders::read` gives them.
+    fn builders() -> Vec<Builder> {
+        let builder = |name: &str, path: &str| Builder {
+            name: name.into(),
+            method: String::new(),
+            http_method: "get".into(),
+            path: path.into(),
+            body: None,
+            returns: String::new(),
+        };
+        vec![
+            builder("ListThings", "/things/"),
+            builder("GetPart", "/things/{}/parts/{}/"),
+            builder("GetOther", "/other/{}/"),
+            builder("GetThing", "/things/{}/"),
+        ]
+    }
+
     fn mocks() -> syn::File {
         syn::parse_quote! {
             pub mod operations {
@@ -203,7 +224,7 @@ mod tests {
     fn each_path_parameter_setter_matches_through_crate_exact() {
         let spec = spec();
         let mut file = mocks();
-        exact(&mut file, &Index::new(&spec)).unwrap();
+        exact(&mut file, &Index::new(&spec), &builders()).unwrap();
         let code = flat(&file);
         for parameter in ["thing", "part"] {
             assert!(
@@ -224,7 +245,7 @@ mod tests {
     fn a_count_other_than_the_specs_fails_naming_both() {
         let mut spec = spec();
         spec["paths"]["/other/{id}/"] = json!({"get": {"operationId": "get-other", "parameters": [{"name": "id", "in": "path"}]}});
-        let error = exact(&mut mocks(), &Index::new(&spec)).unwrap_err();
+        let error = exact(&mut mocks(), &Index::new(&spec), &builders()).unwrap_err();
         assert_eq!(
             error,
             "progenitor's mocks have 2 path-parameter setter(s) that build a regular expression \
@@ -233,8 +254,8 @@ mod tests {
         // Rewritten once, there is nothing left of progenitor's shape.
         let spec = self::spec();
         let mut file = mocks();
-        exact(&mut file, &Index::new(&spec)).unwrap();
-        let again = exact(&mut file, &Index::new(&spec)).unwrap_err();
+        exact(&mut file, &Index::new(&spec), &builders()).unwrap();
+        let again = exact(&mut file, &Index::new(&spec), &builders()).unwrap_err();
         assert!(again.starts_with("progenitor's mocks have 0 "), "{again}");
     }
 
@@ -254,7 +275,7 @@ mod tests {
                 }
             }
         };
-        let error = exact(&mut file, &Index::new(&spec)).unwrap_err();
+        let error = exact(&mut file, &Index::new(&spec), &builders()).unwrap_err();
         assert!(
             error.starts_with("`impl GetThingWhen` has no setter of the path parameter `thing` shaped `{letre=regex::Regex::new(&format!(\"^/things/{}/$\",value.to_string())).unwrap();"),
             "{error}"

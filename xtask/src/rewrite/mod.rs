@@ -120,9 +120,14 @@ fn count(
     }
 }
 
-/// Applies the mocks' step to `file`, the places read from the spec through `index`.
-pub fn apply_mock(file: &mut syn::File, index: &crate::index::Index) -> Result<(), String> {
-    mock_paths::exact(file, index).map_err(|e| step("mock_paths", e))
+/// Applies the mocks' step to `file`, the places read from the spec through `index`, each
+/// `When` named after its operation's builder in progenitor's client (`builders`).
+pub fn apply_mock(
+    file: &mut syn::File,
+    index: &crate::index::Index,
+    builders: &[crate::builders::Builder],
+) -> Result<(), String> {
+    mock_paths::exact(file, index, builders).map_err(|e| step("mock_paths", e))
 }
 
 fn step(module: &str, problem: String) -> String {
