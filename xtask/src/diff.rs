@@ -509,12 +509,19 @@ fn compare_type(
     for (field, now) in &new.fields {
         let item = format!("{name}.{field}");
         let Some(was) = old.fields.get(field) else {
-            let (bump, detail) = if sent && now.builder_requires {
+            // Users build the types they receive too, with the builder: a mock's reply in
+            // their tests. A field the builder demands fails that code, whichever way it goes.
+            let (bump, detail) = if now.builder_requires {
                 (
                     Bump::Major,
                     format!(
-                        "new {usage} field `{}`, required by the builder: callers must set it",
-                        now.rust
+                        "new {usage} field `{}`, required by the builder: {}",
+                        now.rust,
+                        if sent {
+                            "callers must set it"
+                        } else {
+                            "code that builds it (a mock's reply in a test) must set it"
+                        }
                     ),
                 )
             } else if !old.non_exhaustive {
@@ -597,10 +604,8 @@ fn compare_field(
     }
     if was.builder_requires != now.builder_requires {
         let (bump, detail) = if now.builder_requires {
-            (
-                if sent { Bump::Major } else { Bump::Minor },
-                "the builder now fails unless it is set",
-            )
+            // A request's builder, or a mock's reply built in a test: both now fail.
+            (Bump::Major, "the builder now fails unless it is set")
         } else {
             (Bump::Minor, "the builder no longer demands it")
         };
