@@ -539,7 +539,7 @@ fn compare_type(
             add(bump, "field-added", item, detail);
             continue;
         };
-        compare_field(&item, was, now, sent, add);
+        compare_field(&item, was, now, add);
     }
     for field in old.fields.keys() {
         if !new.fields.contains_key(field) {
@@ -586,7 +586,6 @@ fn compare_field(
     item: &str,
     was: &Field,
     now: &Field,
-    sent: bool,
     add: &mut impl FnMut(Bump, &'static str, String, String),
 ) {
     if was.rust != now.rust {
