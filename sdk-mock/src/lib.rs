@@ -58,6 +58,15 @@ mod exact;
 mod generated;
 
 pub use generated::*;
+
+/// `MockServerExt` gets a method with each operation added to the spec: sealed by this
+/// supertrait (xtask/src/rewrite/mock_sealed.rs), it is implemented for httpmock's `MockServer`
+/// only, and a new method breaks nobody's implementation.
+mod sealed {
+    /// Implemented for httpmock's `MockServer` only; no other crate can name it.
+    pub trait Sealed {}
+    impl Sealed for httpmock::MockServer {}
+}
 /// The mocking library the generated mocks are written for, re-exported so that your tests use
 /// the same version.
 pub use httpmock;

@@ -13,8 +13,9 @@
 //! - `path_segments`: every path parameter becomes exactly one segment through the SDK's own
 //!   encoder, or the request is refused before sending.
 //!
-//! The mocks' module has a step of its own, `mock_paths`: every path-parameter setter matches
-//! the value exactly as the SDK sends it.
+//! The mocks' module has steps of its own: `mock_paths`, every path-parameter setter matches
+//! the value exactly as the SDK sends it; `mock_sealed`, `MockServerExt` is sealed, so that an
+//! operation added to the spec is a minor release of the mock crate too.
 //!
 //! Each step returns how many places it changed, and `apply` holds that to the count the spec
 //! gives (`Expected`): a step that silently matched nothing fails generation, naming itself.
@@ -22,6 +23,7 @@
 mod api_version;
 mod constructors;
 mod mock_paths;
+mod mock_sealed;
 mod optional_setters;
 mod path_segments;
 mod send;
@@ -127,7 +129,13 @@ pub fn apply_mock(
     index: &crate::index::Index,
     builders: &[crate::builders::Builder],
 ) -> Result<(), String> {
-    mock_paths::exact(file, index, builders).map_err(|e| step("mock_paths", e))
+    mock_paths::exact(file, index, builders).map_err(|e| step("mock_paths", e))?;
+    count(
+        "mock_sealed",
+        mock_sealed::seal(file),
+        1,
+        "the one `MockServerExt`",
+    )
 }
 
 fn step(module: &str, problem: String) -> String {
