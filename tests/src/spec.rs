@@ -1,5 +1,6 @@
 //! The spec as tests and mocks read it: its examples, and its schemas as JSON Schema.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde_json::Value;
@@ -49,6 +50,27 @@ impl Operation {
                 Some((status, example))
             })
             .unwrap_or_else(|| panic!("{} declares no 2xx response", self.id))
+    }
+
+    /// The example of each of its parameters in `location` (`query`, `path`) that has one, by
+    /// the parameter's name: the path item's parameters and the operation's.
+    pub fn parameter_examples(&self, location: &str) -> BTreeMap<String, Value> {
+        let spec = spec();
+        let item = self.pointer.rsplit_once('/').map_or("", |(item, _)| item);
+        [item, self.pointer.as_str()]
+            .into_iter()
+            .filter_map(|at| {
+                spec.pointer(&format!("{at}/parameters"))?
+                    .as_array()
+                    .cloned()
+            })
+            .flatten()
+            .filter(|parameter| parameter["in"] == location)
+            .filter_map(|parameter| {
+                let name = parameter["name"].as_str()?.to_string();
+                Some((name, parameter.get("example")?.clone()))
+            })
+            .collect()
     }
 
     /// The JSON pointer of a media type of this operation, e.g. `requestBody` or

@@ -2,86 +2,88 @@
 //! operation), its documented response decoded, Prolific's error body decoded, and whether it is
 //! sent again after a 503, as its `x-idempotent` says.
 //!
-//! The operations come from the spec; `call` holds one typed call per operation id. An
-//! operation added to the spec without one fails every test here, naming it.
+//! The operations come from the spec, and each call is made through the operation's typed
+//! builder with the spec's examples, from the list the generator writes beside the client
+//! (`for_each_operation!`): an operation added to the spec needs no code here.
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use prolific_sdk::{Client, Error, ResponseValue};
 use prolific_sdk_tests::examples::without_nulls;
-use prolific_sdk_tests::{Canned, Loopback, Operation, example, operations, schema_errors};
+use prolific_sdk_tests::{Canned, Loopback, Operation, example, operations, schema_errors, spec};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// The id the calls pass: it needs percent-encoding, so every snapshot shows it done.
 const GROUP: &str = "g 1/a";
 
-/// One typed call of `operation`, its answer as JSON (`null` for none).
-async fn call(client: &Client, operation: &str) -> Result<Value, Error> {
-    match operation {
-        "get-participant-groups" => json(
-            client
-                .get_participant_groups()
-                .workspace_id("w1")
-                .active(true)
-                .send()
-                .await,
-        ),
-        "create-participant-group" => json(
-            client
-                .create_participant_group()
-                .body_map(|b| {
-                    b.name("Group 1")
-                        .workspace_id("w1")
-                        .description("Confirmed diets")
-                        .participant_ids(vec!["p1".into()])
-                })
-                .send()
-                .await,
-        ),
-        "get-participant-group" => json(client.get_participant_group().id(GROUP).send().await),
-        "update-participant-group" => json(
-            client
-                .update_participant_group()
-                .id(GROUP)
-                .body_map(|b| {
-                    b.name("Renamed")
-                        .participant_ids(vec!["p1".into(), "p2".into()])
-                })
-                .send()
-                .await,
-        ),
-        "delete-participant-group" => {
-            json(client.delete_participant_group().id(GROUP).send().await)
-        }
-        "get-participant-group-participants" => json(
-            client
-                .get_participant_group_participants()
-                .id(GROUP)
-                .send()
-                .await,
-        ),
-        "add-to-participant-group" => json(
-            client
-                .add_to_participant_group()
-                .id(GROUP)
-                .body_map(|b| b.participant_ids(vec!["p1".into(), "p2".into()]))
-                .send()
-                .await,
-        ),
-        "remove-from-participant-group" => json(
-            client
-                .remove_from_participant_group()
-                .id(GROUP)
-                .body_map(|b| b.participant_ids(vec!["p1".into(), "p2".into()]))
-                .send()
-                .await,
-        ),
-        other => {
-            panic!("no call for the operation `{other}`: add one to tests/tests/operations.rs")
+/// What one call passes: each path parameter (by its name on the wire) is [`GROUP`], each
+/// query parameter its example in the spec, and the body the request body's example.
+struct Args {
+    path: BTreeMap<String, Value>,
+    query: BTreeMap<String, Value>,
+    body: Option<Value>,
+}
+
+impl Args {
+    fn of(operation: &Operation) -> Self {
+        let path = operation
+            .path
+            .split('{')
+            .skip(1)
+            .filter_map(|part| part.split('}').next())
+            .map(|name| (name.to_string(), Value::from(GROUP)))
+            .collect();
+        let body = spec()
+            .pointer(&format!("{}/example", operation.media("requestBody")))
+            .cloned();
+        Self {
+            path,
+            query: operation.parameter_examples("query"),
+            body,
         }
     }
 }
+
+/// `value` as the type a setter takes; a missing or mistyped value names the operation.
+fn value<T: DeserializeOwned>(operation: &str, name: &str, value: Option<&Value>) -> T {
+    let value = value.unwrap_or_else(|| panic!("{operation}: the spec gives no `{name}`"));
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{operation}: `{name}`: {e}"))
+}
+
+/// `call`: one typed call of any operation, through its builder, from the operation list the
+/// SDK's generator writes (`for_each_operation!`): no call is written here by hand.
+macro_rules! typed_calls {
+    ($(
+        $id:literal $method:ident
+        path [$(($pwire:literal, $pset:ident, $pty:ty)),*]
+        query [$(($qwire:literal, $qset:ident, $qty:ty)),*]
+        optional [$(($owire:literal, $oset:ident, $oty:ty)),*]
+        body [$($body:ty)?];
+    )*) => {
+        /// One typed call of `operation` with `args`, its answer as JSON (`null` for none).
+        async fn call(client: &Client, operation: &str, args: &Args) -> Result<Value, Error> {
+            match operation {
+                $($id => {
+                    let id = $id;
+                    let request = client.$method();
+                    $(let request = request.$pset(value::<$pty>(id, $pwire, args.path.get($pwire)));)*
+                    $(let request = request.$qset(value::<$qty>(id, $qwire, args.query.get($qwire)));)*
+                    $(let request = request.$oset(
+                        args.query.get($owire).map(|v| value::<$oty>(id, $owire, Some(v))),
+                    );)*
+                    $(let request = request.body(value::<$body>(id, "body", args.body.as_ref()));)?
+                    json(request.send().await)
+                })*
+                other => panic!("`{other}` is in the spec but not in the generated client"),
+            }
+        }
+    };
+}
+prolific_sdk::for_each_operation!(typed_calls);
 
 fn json<T: Serialize>(result: Result<ResponseValue<T>, Error>) -> Result<Value, Error> {
     result.map(|value| serde_json::to_value(value.into_inner()).expect("a decoded value encodes"))
@@ -103,13 +105,22 @@ fn client(server: &Loopback) -> Client {
 async fn each_operation_sends_its_method_path_and_a_body_its_schema_accepts() {
     for operation in operations() {
         let server = Loopback::start(vec![documented_success(&operation)]).await;
-        call(&client(&server), &operation.id)
+        call(&client(&server), &operation.id, &Args::of(&operation))
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", operation.id));
         let sent = &server.requests()[0];
         assert_eq!(sent.method, operation.method, "{}", operation.id);
         let path = sent.target.split('?').next().unwrap_or_default();
-        let expected = operation.path.replace("{id}", "g%201%2Fa");
+        // Every path parameter is `GROUP`, encoded as one segment.
+        let expected = operation
+            .path
+            .split('/')
+            .map(|segment| match segment.starts_with('{') {
+                true => "g%201%2Fa",
+                false => segment,
+            })
+            .collect::<Vec<_>>()
+            .join("/");
         assert_eq!(
             path, expected,
             "{}: one path segment for the id",
@@ -143,7 +154,7 @@ async fn each_operation_sends_its_method_path_and_a_body_its_schema_accepts() {
 async fn each_operation_decodes_its_documented_response() {
     for operation in operations() {
         let server = Loopback::start(vec![documented_success(&operation)]).await;
-        let decoded = call(&client(&server), &operation.id)
+        let decoded = call(&client(&server), &operation.id, &Args::of(&operation))
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", operation.id));
         let documented = operation
@@ -159,7 +170,9 @@ async fn each_operation_reads_prolifics_error_body_with_its_status() {
     for operation in operations() {
         let body = example(&operation.media("responses/4XX"));
         let server = Loopback::start(vec![Canned::json(404, &body)]).await;
-        let error = call(&client(&server), &operation.id).await.unwrap_err();
+        let error = call(&client(&server), &operation.id, &Args::of(&operation))
+            .await
+            .unwrap_err();
         assert_eq!(
             error.status().map(|s| s.as_u16()),
             Some(404),
@@ -186,7 +199,7 @@ async fn each_operation_is_sent_again_after_a_503_only_when_it_may_be_repeated()
     for operation in operations() {
         let unavailable = Canned::json(503, &serde_json::json!({"message": "try later"}));
         let server = Loopback::start(vec![unavailable, documented_success(&operation)]).await;
-        let result = call(&client(&server), &operation.id).await;
+        let result = call(&client(&server), &operation.id, &Args::of(&operation)).await;
         let sent = server.requests();
         if operation.may_repeat {
             assert!(result.is_ok(), "{}: {result:?}", operation.id);
@@ -211,7 +224,7 @@ async fn a_rate_limited_request_is_sent_again_whatever_the_operation() {
         let limited = Canned::json(429, &serde_json::json!({"message": "slow down"}))
             .with_header("retry-after", "0");
         let server = Loopback::start(vec![limited, documented_success(&operation)]).await;
-        let result = call(&client(&server), &operation.id).await;
+        let result = call(&client(&server), &operation.id, &Args::of(&operation)).await;
         assert!(result.is_ok(), "{}: {result:?}", operation.id);
         assert_eq!(server.requests().len(), 2, "{}", operation.id);
     }

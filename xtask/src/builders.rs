@@ -23,6 +23,12 @@ pub struct Builder {
     pub body: Option<String>,
     /// What progenitor's `send()` returns, as written (without spaces).
     pub returns: String,
+    /// The path parameters' setters, in the path's order: `id`.
+    pub path_setters: Vec<String>,
+    /// The query parameters: each one's name on the wire and its setter.
+    pub query_setters: Vec<(String, String)>,
+    /// The builder's fields and their types as written (`Result<Option<bool>,String>`).
+    pub fields: Vec<(String, String)>,
 }
 
 impl Builder {
@@ -101,6 +107,18 @@ pub fn read(file: &syn::File) -> Result<Vec<Builder>, String> {
             ImplItem::Fn(f) if f.sig.ident == "body" => body_type(f),
             _ => None,
         });
+        let fields = items
+            .iter()
+            .find_map(|item| match item {
+                Item::Struct(s) if s.ident == name => Some(
+                    s.fields
+                        .iter()
+                        .filter_map(|f| Some((f.ident.as_ref()?.to_string(), flat(&f.ty))))
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .unwrap_or_default();
         found.push(Builder {
             method: facts
                 .operation_id
@@ -116,18 +134,23 @@ pub fn read(file: &syn::File) -> Result<Vec<Builder>, String> {
                 syn::ReturnType::Default => "()".to_string(),
             },
             body,
+            path_setters: facts.path_setters,
+            query_setters: facts.query_setters,
+            fields,
             name,
         });
     }
     Ok(found)
 }
 
-/// The facts of one `send()`: its operation id, HTTP method and path.
+/// The facts of one `send()`: its operation id, HTTP method, path, and parameters' setters.
 #[derive(Default)]
 struct SendFacts {
     operation_id: Option<String>,
     http_method: Option<String>,
     path: Option<String>,
+    path_setters: Vec<String>,
+    query_setters: Vec<(String, String)>,
 }
 
 impl VisitMut for SendFacts {
@@ -143,6 +166,18 @@ impl VisitMut for SendFacts {
             }
         }
         syn::visit_mut::visit_expr_struct_mut(self, node);
+    }
+
+    fn visit_expr_call_mut(&mut self, node: &mut syn::ExprCall) {
+        // `progenitor_client::QueryParam::new("workspace_id", &workspace_id)`
+        if flat(&node.func).ends_with("QueryParam::new")
+            && let (Some(Expr::Lit(lit)), Some(Expr::Reference(value))) =
+                (node.args.first(), node.args.get(1))
+            && let syn::Lit::Str(wire) = &lit.lit
+        {
+            self.query_setters.push((wire.value(), flat(&value.expr)));
+        }
+        syn::visit_mut::visit_expr_call_mut(self, node);
     }
 
     fn visit_expr_method_call_mut(&mut self, node: &mut syn::ExprMethodCall) {
@@ -167,8 +202,23 @@ impl VisitMut for SendFacts {
             && let Some(Expr::Lit(lit)) = format.first()
             && let syn::Lit::Str(text) = &lit.lit
         {
-            // `"{}/api/v1/x/{}/"`: the first `{}` is the base URL.
+            // `"{}/api/v1/x/{}/"`: the first `{}` is the base URL; each path parameter after it
+            // is `encode_path(&NAME.to_string())`.
             self.path = text.value().strip_prefix("{}").map(str::to_string);
+            self.path_setters = format
+                .iter()
+                .skip(2)
+                .filter_map(|arg| {
+                    let Expr::Call(call) = arg else { return None };
+                    let Some(Expr::Reference(reference)) = call.args.first() else {
+                        return None;
+                    };
+                    let Expr::MethodCall(to_string) = reference.expr.as_ref() else {
+                        return None;
+                    };
+                    Some(flat(&to_string.receiver))
+                })
+                .collect();
         }
         syn::visit_mut::visit_local_mut(self, node);
     }
@@ -218,7 +268,11 @@ mod tests {
                     }
                     pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
                         let url = format!("{}/groups/{}/members/", client.baseurl, encode_path(&id.to_string()));
-                        let mut request = client.client.post(url).build()?;
+                        let mut request = client
+                            .client
+                            .post(url)
+                            .query(&progenitor_client::QueryParam::new("dry-run", &dry_run))
+                            .build()?;
                         let info = OperationInfo { operation_id: "add_member" };
                         todo!()
                     }
@@ -238,6 +292,9 @@ mod tests {
                 path: "/groups/{}/members/".into(),
                 body: Some("types::Member".into()),
                 returns: "Result<ResponseValue<()>,Error<()>>".into(),
+                path_setters: vec!["id".into()],
+                query_setters: vec![("dry-run".into(), "dry_run".into())],
+                fields: vec![],
             }]
         );
         assert_eq!(

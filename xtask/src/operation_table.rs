@@ -30,6 +30,8 @@ struct Entry {
     prose_rules: Vec<(String, String)>,
     /// The request body's generated type, e.g. `types::CreateParticipantGroupRequest`.
     body: Option<Type>,
+    /// `for_each_operation!`'s line for it: the call's parts, for the tests.
+    call: TokenStream,
 }
 
 /// The items to append to the generated file. `file` is progenitor's output (its builders give
@@ -85,6 +87,7 @@ pub fn items(spec: &Value, file: &syn::File, type_names: &[String]) -> Result<To
         })
     });
     let types = type_names.iter().map(|name| format_ident!("{name}"));
+    let calls = entries.iter().map(|entry| &entry.call);
     Ok(quote! {
         /// What the hand-written layer reads about each operation, written from the spec.
         pub(crate) mod operations {
@@ -104,6 +107,21 @@ pub fn items(spec: &Value, file: &syn::File, type_names: &[String]) -> Result<To
             }
         }
 
+        /// Calls `$callback!` with every operation: its operationId, the client's method, its
+        /// path parameters, its required and optional query parameters (each as its name on
+        /// the wire, its setter and its type), and its body's type, so that tests call every
+        /// operation from the spec's examples without a hand-written call each. Not part of the
+        /// SDK's API.
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! for_each_operation {
+            ($callback:ident) => {
+                $callback! {
+                    #(#calls)*
+                }
+            };
+        }
+
         /// Calls `$callback!` with the name of every type generated from the spec, so that
         /// tests reach each type by its schema's name. Not part of the SDK's API.
         #[doc(hidden)]
@@ -120,7 +138,8 @@ fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
     let builders = builders::read(file)?;
     let mut entries = Vec::new();
     let mut rule_owners: Vec<(String, String)> = Vec::new();
-    for operation in Index::new(spec).operations() {
+    let index = Index::new(spec);
+    for operation in index.operations() {
         let label = operation.label();
         let builder =
             builders::find(&builders, operation.method, operation.path).ok_or_else(|| {
@@ -154,15 +173,104 @@ fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
                 ));
             }
         };
+        let call = call_line(&operation, &index, builder)?;
         entries.push(Entry {
             method: builder.method.clone(),
             path: operation.path.to_string(),
             may_repeat,
             prose_rules,
             body,
+            call,
         });
     }
     Ok(entries)
+}
+
+/// One operation for `for_each_operation!`:
+/// `"get-thing" get_thing path [("id", id, String)] query [..] optional [..] body [types::X];`.
+fn call_line(
+    operation: &crate::index::Operation<'_>,
+    index: &Index<'_>,
+    builder: &builders::Builder,
+) -> Result<TokenStream, String> {
+    let label = operation.label();
+    let field_type = |setter: &str| -> Result<(TokenStream, bool), String> {
+        let (_, ty) = builder
+            .fields
+            .iter()
+            .find(|(name, _)| name == setter)
+            .ok_or_else(|| format!("`{}` has no field `{setter}`", builder.name))?;
+        // `Result<T,String>` or `Result<Option<T>,String>`.
+        let inner = ty
+            .strip_prefix("Result<")
+            .and_then(|t| t.strip_suffix(",String>"))
+            .ok_or_else(|| format!("`{}::{setter}` is a `{ty}`", builder.name))?;
+        let (inner, optional) = match inner.strip_prefix("Option<") {
+            Some(t) => (t.strip_suffix('>').unwrap_or(t), true),
+            None => (inner, false),
+        };
+        Ok((crate_types(inner)?, optional))
+    };
+    let parameters = operation.parameters(index);
+    let mut path = Vec::new();
+    let template_names: Vec<&str> = operation
+        .path
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split('}').next())
+        .collect();
+    if template_names.len() != builder.path_setters.len() {
+        return Err(format!(
+            "{label} has {} path parameter(s), progenitor's `{}` formats {}",
+            template_names.len(),
+            builder.name,
+            builder.path_setters.len()
+        ));
+    }
+    for (wire, setter) in template_names.iter().zip(&builder.path_setters) {
+        let (ty, _) = field_type(setter)?;
+        let setter = format_ident!("{setter}");
+        path.push(quote!((#wire, #setter, #ty)));
+    }
+    let (mut required, mut optional) = (Vec::new(), Vec::new());
+    for parameter in parameters.iter().filter(|p| p.location == "query") {
+        let (_, setter) = builder
+            .query_setters
+            .iter()
+            .find(|(wire, _)| *wire == parameter.name)
+            .ok_or_else(|| {
+                format!(
+                    "progenitor's `{}` sends no query parameter `{}`",
+                    builder.name, parameter.name
+                )
+            })?;
+        let (ty, is_optional) = field_type(setter)?;
+        let (wire, setter) = (&parameter.name, format_ident!("{setter}"));
+        match is_optional {
+            true => optional.push(quote!((#wire, #setter, #ty))),
+            false => required.push(quote!((#wire, #setter, #ty))),
+        }
+    }
+    let body = builder.body.as_deref().map(crate_types).transpose()?;
+    let (id, method) = (
+        operation.id.unwrap_or_default(),
+        format_ident!("{}", builder.method),
+    );
+    Ok(quote! {
+        #id #method
+            path [#(#path),*]
+            query [#(#required),*]
+            optional [#(#optional),*]
+            body [#body];
+    })
+}
+
+/// A type of the generated module as another crate names it through the macro:
+/// `types::X` becomes `$crate::types::X`.
+fn crate_types(ty: &str) -> Result<TokenStream, String> {
+    ty.replace("types::", "$crate::types::")
+        .parse()
+        .map_err(|e| format!("`{ty}` does not parse: {e}"))
 }
 
 /// `x-prose-rules`: a map from each rule's name (a snake_case Rust identifier) to its text.
@@ -256,6 +364,10 @@ mod tests {
         // The operation's constant, named by progenitor's method, calls both.
         assert!(code.contains("pub(crate)constmake_thing:Operation=Operation{id:\"make_thing\""));
         assert!(code.contains("may_repeat:false"));
+        // The tests' list of operations: its operationId, method, parameters and body type.
+        assert!(code.contains(
+            "\"make-thing\"make_thingpath[]query[]optional[]body[$crate::types::NewThing];"
+        ), "{code}");
         assert!(code.contains(
             "<RulesasProseRules>::name_not_blank(request,body)?;\
              <RulesasProseRules>::one_owner(request,body)?;Ok(())"

@@ -184,6 +184,9 @@ mod tests {
             path: path.into(),
             body: None,
             returns: String::new(),
+            path_setters: Vec::new(),
+            query_setters: Vec::new(),
+            fields: Vec::new(),
         };
         vec![
             builder("ListThings", "/things/"),
