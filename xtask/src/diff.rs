@@ -89,18 +89,30 @@ pub fn compare(old: &Spec, new: &Spec) -> Result<Vec<Change>, String> {
                 Bump::Minor,
                 "operation-added",
                 label,
-                format!("new method `{}`", op.id),
+                format!("new method `{}()`", op.rust_method),
             );
             continue;
         };
-        if was.id != op.id {
+        // Users call the method progenitor names, not the operationId: `create-group` and
+        // `CreateGroup` both give `create_group()`.
+        if was.rust_method != op.rust_method {
             add(
                 Bump::Major,
                 "operation-renamed",
                 label.clone(),
                 format!(
-                    "`{}` is now `{}`: callers of the old name break",
-                    was.id, op.id
+                    "`{}()` is now `{}()`: callers of the old name break",
+                    was.rust_method, op.rust_method
+                ),
+            );
+        } else if was.id != op.id {
+            add(
+                Bump::Patch,
+                "operation-id-changed",
+                label.clone(),
+                format!(
+                    "the operationId `{}` is now `{}`; the SDK's method `{}()` stays",
+                    was.id, op.id, op.rust_method
                 ),
             );
         }
@@ -144,7 +156,7 @@ pub fn compare(old: &Spec, new: &Spec) -> Result<Vec<Change>, String> {
             Bump::Major,
             "operation-removed",
             format!("{} {}", op.method, op.path),
-            format!("method `{}` removed", op.id),
+            format!("method `{}()` removed", op.rust_method),
         );
     }
 
