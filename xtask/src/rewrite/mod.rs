@@ -184,47 +184,61 @@ mod tests {
     #[test]
     fn every_step_changes_as_many_places_as_the_spec_has() {
         let (mut file, expected) = progenitor_output();
-        assert_eq!(
-            expected,
-            Expected {
-                operations: 8,
-                path_parameters: 6,
-                optional_query_parameters: 3
-            }
+        // The real spec has places for every step to change.
+        assert!(
+            expected.operations > 0 && expected.path_parameters > 0,
+            "{expected:?}"
         );
+        assert!(expected.optional_query_parameters > 0, "{expected:?}");
         assert_eq!(apply(&mut file, expected), Ok(()));
     }
 
     #[test]
     fn a_step_that_changes_fewer_places_than_the_spec_has_fails_naming_itself() {
+        let right = progenitor_output().1;
+        let (ops, paths, queries) = (
+            right.operations,
+            right.path_parameters,
+            right.optional_query_parameters,
+        );
         for (wrong, message) in [
             (
                 Expected {
-                    operations: 9,
-                    ..progenitor_output().1
+                    operations: ops + 1,
+                    ..right
                 },
-                "rewrite step `send`: the step changed 8 place(s), not 9 (one per operation)",
+                format!(
+                    "rewrite step `send`: the step changed {ops} place(s), not {} (one per \
+                     operation)",
+                    ops + 1
+                ),
             ),
             (
                 Expected {
-                    path_parameters: 7,
-                    ..progenitor_output().1
+                    path_parameters: paths + 1,
+                    ..right
                 },
-                "rewrite step `path_segments`: the step changed 6 place(s), not 7 (one per path \
-                 parameter of each operation)",
+                format!(
+                    "rewrite step `path_segments`: the step changed {paths} place(s), not {} (one \
+                     per path parameter of each operation)",
+                    paths + 1
+                ),
             ),
             (
                 Expected {
-                    optional_query_parameters: 4,
-                    ..progenitor_output().1
+                    optional_query_parameters: queries + 1,
+                    ..right
                 },
-                "rewrite step `optional_setters`: the step changed 3 place(s), not 4 (one per \
-                 optional query parameter of each operation)",
+                format!(
+                    "rewrite step `optional_setters`: the step changed {queries} place(s), not {} \
+                     (one per optional query parameter of each operation)",
+                    queries + 1
+                ),
             ),
         ] {
             let (mut file, _) = progenitor_output();
             let error = apply(&mut file, wrong).unwrap_err();
-            assert!(error.starts_with(message), "{error}");
+            assert!(error.starts_with(&message), "{error}");
             assert!(error.contains("; update xtask/src/rewrite/"), "{error}");
         }
     }
