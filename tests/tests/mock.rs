@@ -148,6 +148,17 @@ async fn the_mock_handles_every_operation_of_the_spec() {
 }
 
 #[tokio::test]
+async fn an_operation_without_state_answers_its_documented_success() {
+    let mock = participant_groups().await;
+    let user = operations()
+        .into_iter()
+        .find(|operation| operation.id == "GetUser")
+        .expect("the spec has GetUser");
+    let (status, body) = with_token(&mock, "GET", &user.path, None).await;
+    assert_eq!((status, Some(body)), user.success());
+}
+
+#[tokio::test]
 async fn a_body_against_the_schema_is_a_400_naming_the_field() {
     let mock = participant_groups().await;
     let (status, body) = with_token(

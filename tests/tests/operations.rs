@@ -68,6 +68,8 @@ macro_rules! typed_calls {
         async fn call(client: &Client, operation: &str, args: &Args) -> Result<Value, Error> {
             match operation {
                 $($id => {
+                    // Named in the messages of the parameters and body, if it has any.
+                    #[allow(unused_variables)]
                     let id = $id;
                     let request = client.$method();
                     $(let request = request.$pset(value::<$pty>(id, $pwire, args.path.get($pwire)));)*

@@ -365,9 +365,12 @@ mod tests {
         assert!(code.contains("pub(crate)constmake_thing:Operation=Operation{id:\"make_thing\""));
         assert!(code.contains("may_repeat:false"));
         // The tests' list of operations: its operationId, method, parameters and body type.
-        assert!(code.contains(
-            "\"make-thing\"make_thingpath[]query[]optional[]body[$crate::types::NewThing];"
-        ), "{code}");
+        assert!(
+            code.contains(
+                "\"make-thing\"make_thingpath[]query[]optional[]body[$crate::types::NewThing];"
+            ),
+            "{code}"
+        );
         assert!(code.contains(
             "<RulesasProseRules>::name_not_blank(request,body)?;\
              <RulesasProseRules>::one_owner(request,body)?;Ok(())"
