@@ -26,7 +26,8 @@
 //! [`Client`] has one method per operation of the spec, each returning a request builder from
 //! [`builder`] whose `send()` returns [`ResponseValue`] of a type from [`types`]: list, create,
 //! read, update and delete participant groups, and list, add and remove their members; and
-//! read the account a token belongs to (`get_user`, a cheap check that a token works).
+//! read the account a token belongs to (`get_user`, a cheap check that a token works); list,
+//! create, read and update workspaces, and read a workspace's balance.
 //! Optional fields take a plain value or an `Option` ([`IntoOptional`]).
 //!
 //! # What every call does

@@ -7,7 +7,7 @@
 
 use crate::generated::operations::ProseRules;
 use crate::operation::Sent;
-use crate::types::CreateParticipantGroupRequest;
+use crate::types::{CreateParticipantGroupRequest, CreateWorkspace};
 
 /// The SDK's implementation of the prose rules.
 pub(crate) struct Rules;
@@ -52,6 +52,16 @@ impl ProseRules for Rules {
             ),
         }
     }
+
+    fn currency_gbp_or_usd(_request: &Sent<'_>, body: &CreateWorkspace) -> Result<(), String> {
+        match body.currency_code.as_deref() {
+            None | Some("GBP") | Some("USD") => Ok(()),
+            Some(other) => Err(format!(
+                "`currency_code` is `{other}`; a workspace pays in `GBP` or `USD`, so give one of \
+                 them, or leave it out"
+            )),
+        }
+    }
 }
 
 /// An id that is set and not blank.
@@ -93,6 +103,25 @@ mod tests {
             refused(r#"{"name": "G", "workspace_id": "w", "organisation_id": "o"}"#)
                 .starts_with("both")
         );
+    }
+
+    #[test]
+    fn a_workspace_pays_in_pounds_or_dollars() {
+        let request = reqwest::Client::new()
+            .post("https://api.prolific.com/api/v1/workspaces/")
+            .build()
+            .unwrap();
+        let check = |body: serde_json::Value| {
+            let body: CreateWorkspace = serde_json::from_value(body).unwrap();
+            Rules::currency_gbp_or_usd(&Sent::new(&request), &body)
+        };
+        assert_eq!(check(serde_json::json!({"title": "W"})), Ok(()));
+        assert_eq!(
+            check(serde_json::json!({"title": "W", "currency_code": "USD"})),
+            Ok(())
+        );
+        let refused = check(serde_json::json!({"title": "W", "currency_code": "EUR"}));
+        assert!(refused.unwrap_err().starts_with("`currency_code` is `EUR`"));
     }
 
     #[test]

@@ -380,7 +380,10 @@ fn json_format_reports_each_rule_for_machines() {
 #[test]
 fn operation_idempotent() {
     assert_eq!(
-        failed_lines("      x-idempotent: false\n", ""),
+        failed_lines(
+            "      x-idempotent: false\n      x-prose-rules:\n        name_not_blank:",
+            "      x-prose-rules:\n        name_not_blank:"
+        ),
         [line(
             "operation-idempotent",
             &format!(
