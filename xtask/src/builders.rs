@@ -3,10 +3,10 @@
 //! case conversion may change, or a name may be deduplicated); a spec operation is paired with
 //! its builder by HTTP method and path, the two facts progenitor writes into the request.
 
-use crate::rewrite::flat;
+use crate::rewrite::{first_type_argument, flat};
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, GenericArgument, ImplItem, Item, PathArguments, TypeParamBound, WherePredicate};
+use syn::{Expr, ImplItem, Item, TypeParamBound, WherePredicate};
 
 /// One builder of progenitor's `mod builder`.
 #[derive(Debug, Clone, PartialEq)]
@@ -239,13 +239,7 @@ fn body_type(body: &syn::ImplItemFn) -> Option<String> {
             if last.ident != "TryInto" {
                 return None;
             }
-            let PathArguments::AngleBracketed(args) = &last.arguments else {
-                return None;
-            };
-            match args.args.first()? {
-                GenericArgument::Type(ty) => Some(flat(ty)),
-                _ => None,
-            }
+            first_type_argument(&last.arguments).map(flat)
         })
     })
 }

@@ -45,11 +45,11 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
             spec.shown
         )
     })?;
-    let table = operation_table::items(&spec.raw.value, &file, &type_names)
-        .map_err(|e| format!("{}: {e}", spec.shown))?;
-    // The mocks' `When`s are named after the builders: the names come from progenitor's output.
+    // Read once: the operation table and the mocks' `When`s take their names from them.
     let builders = crate::builders::read(&file)
         .map_err(|e| format!("{}: {e}; update xtask/src/builders.rs", spec.shown))?;
+    let table = operation_table::items(&spec.raw.value, &builders, &type_names)
+        .map_err(|e| format!("{}: {e}", spec.shown))?;
     rewrite::apply(&mut file, rewrite::Expected::of(&spec.raw.value))
         .map_err(|e| format!("{}: {e}", spec.shown))?;
     let table: syn::File = syn::parse2(table)

@@ -34,11 +34,15 @@ struct Entry {
     call: TokenStream,
 }
 
-/// The items to append to the generated file. `file` is progenitor's output (its builders give
-/// each operation's names and body type); `type_names` are the named types of typify's type
-/// space.
-pub fn items(spec: &Value, file: &syn::File, type_names: &[String]) -> Result<TokenStream, String> {
-    let entries = entries(spec, file)?;
+/// The items to append to the generated file. `builders` are progenitor's (they give each
+/// operation's names, parameters and body type); `type_names` are the named types of typify's
+/// type space.
+pub fn items(
+    spec: &Value,
+    builders: &[builders::Builder],
+    type_names: &[String],
+) -> Result<TokenStream, String> {
+    let entries = entries(spec, builders)?;
     let constants = entries.iter().map(|entry| {
         let (id, path, may_repeat) = (&entry.method, &entry.path, entry.may_repeat);
         let name = format_ident!("{}", entry.method);
@@ -134,15 +138,14 @@ pub fn items(spec: &Value, file: &syn::File, type_names: &[String]) -> Result<To
     })
 }
 
-fn entries(spec: &Value, file: &syn::File) -> Result<Vec<Entry>, String> {
-    let builders = builders::read(file)?;
+fn entries(spec: &Value, builders: &[builders::Builder]) -> Result<Vec<Entry>, String> {
     let mut entries = Vec::new();
     let mut rule_owners: Vec<(String, String)> = Vec::new();
     let index = Index::new(spec);
     for operation in index.operations() {
         let label = operation.label();
         let builder =
-            builders::find(&builders, operation.method, operation.path).ok_or_else(|| {
+            builders::find(builders, operation.method, operation.path).ok_or_else(|| {
                 format!(
                     "progenitor's output has no builder for {label}; update \
                      xtask/src/builders.rs to how progenitor writes builders now"
@@ -347,7 +350,14 @@ mod tests {
             "name_not_blank": "The name is not empty.",
             "one_owner": "One owner, not two.",
         });
-        let code = flat(items(&spec(rules), &progenitor_output(), &[]).unwrap());
+        let code = flat(
+            items(
+                &spec(rules),
+                &builders::read(&progenitor_output()).unwrap(),
+                &[],
+            )
+            .unwrap(),
+        );
         // One required method per rule (no default body), documented with the rule.
         assert!(
             code.contains(
@@ -379,7 +389,14 @@ mod tests {
 
     #[test]
     fn a_prose_rule_list_or_a_rule_that_is_not_an_identifier_is_refused() {
-        let refused = |rules| items(&spec(rules), &progenitor_output(), &[]).unwrap_err();
+        let refused = |rules| {
+            items(
+                &spec(rules),
+                &builders::read(&progenitor_output()).unwrap(),
+                &[],
+            )
+            .unwrap_err()
+        };
         assert_eq!(
             refused(serde_json::json!(["The name is not empty."])),
             "`x-prose-rules` of POST /things/ is not a map from a rule's name to its text"

@@ -154,6 +154,17 @@ pub(crate) fn flat(tokens: impl quote::ToTokens) -> String {
         .collect()
 }
 
+/// `T` out of the arguments of `Name<T, ..>`, when the first is a type.
+pub(crate) fn first_type_argument(arguments: &syn::PathArguments) -> Option<&syn::Type> {
+    let syn::PathArguments::AngleBracketed(args) = arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    }
+}
+
 /// The inline module `name` among `items`.
 fn module_mut<'a>(
     items: &'a mut [syn::Item],

@@ -12,12 +12,9 @@
 //! `None` leaves the parameter out.
 
 use syn::visit_mut::VisitMut;
-use syn::{
-    Expr, GenericArgument, ImplItem, Item, PathArguments, PredicateType, Type, TypeParamBound,
-    WherePredicate,
-};
+use syn::{Expr, ImplItem, Item, PredicateType, Type, TypeParamBound, WherePredicate};
 
-use super::{flat, module_mut};
+use super::{first_type_argument, flat, module_mut};
 
 /// Rewrites every optional-field setter in `types::builder`; returns how many. There must be
 /// one per optional field of the builders' structs (a field `Result<Option<X>, String>`).
@@ -180,16 +177,6 @@ fn optional_target(predicate: &WherePredicate) -> Option<Type> {
         return None;
     }
     first_type_argument(&last.arguments).cloned()
-}
-
-fn first_type_argument(arguments: &PathArguments) -> Option<&Type> {
-    let PathArguments::AngleBracketed(args) = arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        GenericArgument::Type(ty) => Some(ty),
-        _ => None,
-    }
 }
 
 /// Replaces `value.try_into()` with `crate::IntoOptional::into_optional(value)`, counting.

@@ -20,11 +20,9 @@
 //! Every operation added to the spec gets this without hand-written code.
 
 use quote::quote;
-use syn::{
-    Arm, Expr, GenericArgument, ImplItem, ImplItemFn, PathArguments, ReturnType, Stmt, Type,
-};
+use syn::{Arm, Expr, ImplItem, ImplItemFn, ReturnType, Stmt, Type};
 
-use super::{flat, module_mut};
+use super::{first_type_argument, flat, module_mut};
 
 /// The name progenitor's own `send()` gets.
 const GENERATED_SEND: &str = "send_generated";
@@ -224,13 +222,7 @@ fn success_type(output: &ReturnType) -> Option<Type> {
     if last.ident != "Result" {
         return None;
     }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        GenericArgument::Type(ok) => Some(ok.clone()),
-        _ => None,
-    }
+    first_type_argument(&last.arguments).cloned()
 }
 
 #[cfg(test)]
