@@ -33,9 +33,26 @@ impl RustType {
 }
 
 /// schemars' OpenAPI 3.0 dialect rewrites `type: [X, "null"]` as `type: X, nullable: true` at
-/// the top of a schema but not inside its definitions; this finishes the job everywhere.
+/// the top of a schema but not inside its definitions; this finishes the job everywhere. It
+/// also writes an `Option` of a named type as `anyOf: [{$ref: X}, <null>]`, which the spec
+/// writes `allOf: [{$ref: X}], nullable: true`: rewritten so, the referenced type's enum values
+/// and fields are compared like any other.
 fn openapi_nullable(mut schema: Value) -> Value {
     if let Value::Object(map) = &mut schema {
+        let option_of = match map
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            Some([some, none]) if only_null(none) => Some(some.clone()),
+            Some([none, some]) if only_null(none) => Some(some.clone()),
+            _ => None,
+        };
+        if let Some(some) = option_of {
+            map.remove("anyOf");
+            map.insert("allOf".into(), Value::Array(vec![some]));
+            map.insert("nullable".into(), Value::Bool(true));
+        }
         if let Some(Value::Array(types)) = map.get("type").cloned() {
             let others: Vec<&Value> = types
                 .iter()
@@ -57,6 +74,27 @@ fn openapi_nullable(mut schema: Value) -> Value {
         }
     }
     schema
+}
+
+/// A schema that holds only null, as schemars writes one: `type: null` or `enum: [null]`.
+fn only_null(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("null")
+        || schema.get("enum") == Some(&Value::Array(vec![Value::Null]))
+}
+
+/// The types a Rust type's schema defines besides itself: typify names the spec's inline
+/// schemas (`BaseStudyProlificIdOption` for an inline enum) and schemars lists them as
+/// definitions of the types that use them, where they are compared field by field.
+fn defined_within(ty: &RustType) -> impl Iterator<Item = &String> {
+    [&ty.serialize, &ty.deserialize]
+        .into_iter()
+        .flat_map(|schema| {
+            schema
+                .pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|definitions| definitions.keys())
+        })
 }
 
 /// Each mismatch: (place, what differs and what to do).
@@ -88,7 +126,50 @@ pub fn mismatches(spec: &Value, types: &[RustType]) -> Vec<(String, String)> {
             false,
         );
     }
-    for ty in types.iter().filter(|t| !named.contains(&t.name)) {
+    // A parameter's inline enum is a type of its own, which typify names after the operation
+    // and the parameter (`GetStudiesState`); its values are held against the parameter's.
+    for operation in spec.operations() {
+        let Some(id) = operation.id else { continue };
+        let parameters = operation.value.get("parameters").and_then(Value::as_array);
+        for parameter in parameters.into_iter().flatten().map(|p| spec.resolve(p)) {
+            let name = parameter
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let Some(schema) = parameter.get("schema").filter(|s| s.get("enum").is_some()) else {
+                continue;
+            };
+            let rust_name = rust_type_name(&format!("{id}_{name}"));
+            named.insert(rust_name.clone());
+            let place = format!("{} parameter `{name}`", operation.label());
+            let Some(ty) = types.iter().find(|t| t.name == rust_name) else {
+                found.push((
+                    place,
+                    format!(
+                        "no generated type `{rust_name}`; run `cargo xtask generate` and rebuild"
+                    ),
+                ));
+                continue;
+            };
+            let read = Index::new(&ty.deserialize);
+            let (want, have) = (values(schema), values(&read.flatten(&ty.deserialize)));
+            if want != have {
+                found.push((
+                    place,
+                    format!("the spec's values are {want:?}, the Rust type's {have:?}"),
+                ));
+            }
+        }
+    }
+    let inline: BTreeSet<&String> = types
+        .iter()
+        .filter(|t| named.contains(&t.name))
+        .flat_map(defined_within)
+        .collect();
+    for ty in types
+        .iter()
+        .filter(|t| !named.contains(&t.name) && !inline.contains(&t.name))
+    {
         found.push((
             ty.name.clone(),
             "a generated type with no schema in the spec; run `cargo xtask generate` and rebuild"
