@@ -165,6 +165,21 @@ pub(crate) fn first_type_argument(arguments: &syn::PathArguments) -> Option<&syn
     }
 }
 
+/// `ResponseValue<T>` out of `-> Result<ResponseValue<T>, Error<E>>`.
+pub(crate) fn success_type(output: &syn::ReturnType) -> Option<&syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let syn::Type::Path(path) = ty.as_ref() else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    first_type_argument(&last.arguments)
+}
+
 /// The inline module `name` among `items`.
 fn module_mut<'a>(
     items: &'a mut [syn::Item],
