@@ -47,6 +47,27 @@ impl Builder {
     }
 }
 
+#[cfg(test)]
+impl Builder {
+    /// A builder with only what pairs it with an operation (its client method, HTTP method and
+    /// path) and everything else empty: the tests of the modules that read builders change
+    /// what they need with `Builder { .., ..Builder::sending(..) }`.
+    pub(crate) fn sending(method: &str, http_method: &str, path: &str) -> Self {
+        Builder {
+            name: String::new(),
+            method: method.into(),
+            http_method: http_method.into(),
+            path: path.into(),
+            body: None,
+            returns: String::new(),
+            answer: String::new(),
+            path_setters: Vec::new(),
+            query_setters: Vec::new(),
+            fields: Vec::new(),
+        }
+    }
+}
+
 /// The builder in `builders` that sends `http_method` to the spec path `template`.
 pub fn find<'a>(builders: &'a [Builder], http_method: &str, template: &str) -> Option<&'a Builder> {
     builders.iter().find(|b| b.sends(http_method, template))

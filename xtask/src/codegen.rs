@@ -55,8 +55,13 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         .map_err(|e| format!("{}: {e}", spec.shown))?;
     let reference = reference::markdown(&spec.raw.value, &builders)
         .map_err(|e| format!("{}: {e}", spec.shown))?;
-    rewrite::apply(&mut file, rewrite::Expected::of(&spec.raw.value))
-        .map_err(|e| format!("{}: {e}", spec.shown))?;
+    rewrite::apply(
+        &mut file,
+        rewrite::Expected::of(&spec.raw.value),
+        &crate::index::Index::new(&spec.raw.value),
+        &builders,
+    )
+    .map_err(|e| format!("{}: {e}", spec.shown))?;
     let table: syn::File = syn::parse2(table)
         .map_err(|e| format!("{}: the operation table does not parse: {e}", spec.shown))?;
     file.items.extend(table.items);
@@ -193,6 +198,8 @@ pub fn settings() -> GenerationSettings {
         // `client.create_participant_group().body(...).send()`: adding an optional field to
         // the spec adds a builder method instead of breaking every call.
         .with_interface(InterfaceStyle::Builder)
+        // Every method inherent to `Client`: `Separate` would put each tag's methods in a trait
+        // users must import. rustdoc still groups them by tag (rewrite/resource_impls.rs).
         .with_tag(TagStyle::Merged)
         // The SDK implements `ClientHooks` by hand (sdk/src/hooks.rs); `Expected` makes a
         // missing implementation a compile error instead of a silent no-op.

@@ -105,16 +105,8 @@ mod tests {
 
     fn builder(method: &str, http_method: &str, path: &str, answer: &str) -> Builder {
         Builder {
-            name: String::new(),
-            method: method.into(),
-            http_method: http_method.into(),
-            path: path.into(),
-            body: None,
-            returns: String::new(),
             answer: answer.into(),
-            path_setters: Vec::new(),
-            query_setters: Vec::new(),
-            fields: Vec::new(),
+            ..Builder::sending(method, http_method, path)
         }
     }
 

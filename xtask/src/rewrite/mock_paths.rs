@@ -172,15 +172,7 @@ mod tests {
     fn builders() -> Vec<Builder> {
         let builder = |name: &str, path: &str| Builder {
             name: name.into(),
-            method: String::new(),
-            http_method: "get".into(),
-            path: path.into(),
-            body: None,
-            returns: String::new(),
-            answer: String::new(),
-            path_setters: Vec::new(),
-            query_setters: Vec::new(),
-            fields: Vec::new(),
+            ..Builder::sending("", "get", path)
         };
         vec![
             builder("ListThings", "/things/"),
