@@ -2615,6 +2615,7 @@ const _: () = {
         Client: ClientHooks<crate::client::Config>,
     {}
 };
+/// Participant Groups: Groups of participants that studies can include, exclude or modify.
 impl Client {
     /**Get a list of all participant groups within a project or workspace
 
@@ -2764,6 +2765,9 @@ let response = client.remove_from_participant_group()
     ) -> builder::RemoveFromParticipantGroup<'_> {
         builder::RemoveFromParticipantGroup::new(self)
     }
+}
+/// Users: The account an API token belongs to.
+impl Client {
     /**Get the account the token belongs to
 
 Returns the id and email address of the account whose token authenticates the request: the cheapest call that tells whether a token works.
@@ -2778,6 +2782,9 @@ let response = client.get_user()
     pub fn get_user(&self) -> builder::GetUser<'_> {
         builder::GetUser::new(self)
     }
+}
+/// Workspaces: Where studies, projects, funds and members are organised.
+impl Client {
     /**List the workspaces of the token's account
 
 Lists every workspace the account belongs to, in one response.
@@ -2860,6 +2867,9 @@ let response = client.get_workspace_balance()
     pub fn get_workspace_balance(&self) -> builder::GetWorkspaceBalance<'_> {
         builder::GetWorkspaceBalance::new(self)
     }
+}
+/// Projects: Folders of related studies within a workspace.
+impl Client {
     /**List the projects of a workspace
 
 Lists every project in a workspace, in one response.

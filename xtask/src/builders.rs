@@ -3,7 +3,8 @@
 //! case conversion may change, or a name may be deduplicated); a spec operation is paired with
 //! its builder by HTTP method and path, the two facts progenitor writes into the request.
 
-use crate::rewrite::{first_type_argument, flat};
+use crate::index::Operation;
+use crate::rewrite::{first_type_argument, flat, success_type};
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItem, Item, TypeParamBound, WherePredicate};
@@ -23,6 +24,9 @@ pub struct Builder {
     pub body: Option<String>,
     /// What progenitor's `send()` returns, as written (without spaces).
     pub returns: String,
+    /// What a success decodes to: `T` of `Result<ResponseValue<T>, _>`, as written
+    /// (`types::ParticipantGroup`; `()` for a success without a body).
+    pub answer: String,
     /// The path parameters' setters, in the path's order: `id`.
     pub path_setters: Vec<String>,
     /// The query parameters: each one's name on the wire and its setter.
@@ -43,9 +47,42 @@ impl Builder {
     }
 }
 
+#[cfg(test)]
+impl Builder {
+    /// A builder with only what pairs it with an operation (its client method, HTTP method and
+    /// path) and everything else empty: the tests of the modules that read builders change
+    /// what they need with `Builder { .., ..Builder::sending(..) }`.
+    pub(crate) fn sending(method: &str, http_method: &str, path: &str) -> Self {
+        Builder {
+            name: String::new(),
+            method: method.into(),
+            http_method: http_method.into(),
+            path: path.into(),
+            body: None,
+            returns: String::new(),
+            answer: String::new(),
+            path_setters: Vec::new(),
+            query_setters: Vec::new(),
+            fields: Vec::new(),
+        }
+    }
+}
+
 /// The builder in `builders` that sends `http_method` to the spec path `template`.
 pub fn find<'a>(builders: &'a [Builder], http_method: &str, template: &str) -> Option<&'a Builder> {
     builders.iter().find(|b| b.sends(http_method, template))
+}
+
+/// The builder of the spec's `operation`, or an error naming the operation: progenitor writes
+/// one builder per operation, so a missing one means its output changed shape.
+pub fn of<'a>(builders: &'a [Builder], operation: &Operation<'_>) -> Result<&'a Builder, String> {
+    find(builders, operation.method, operation.path).ok_or_else(|| {
+        format!(
+            "progenitor's output has no builder for {}; update xtask/src/builders.rs to how \
+             progenitor writes builders now",
+            operation.label()
+        )
+    })
 }
 
 /// `/groups/{id}/members/` as progenitor's format string writes it: `/groups/{}/members/`.
@@ -133,6 +170,15 @@ pub fn read(file: &syn::File) -> Result<Vec<Builder>, String> {
                 syn::ReturnType::Type(_, ty) => flat(ty),
                 syn::ReturnType::Default => "()".to_string(),
             },
+            answer: success_type(&send.sig.output)
+                .and_then(|value| match value {
+                    syn::Type::Path(path) => {
+                        first_type_argument(&path.path.segments.last()?.arguments)
+                    }
+                    _ => None,
+                })
+                .map(flat)
+                .ok_or_else(|| missing("return type `Result<ResponseValue<T>, _>`"))?,
             body,
             path_setters: facts.path_setters,
             query_setters: facts.query_setters,
@@ -286,6 +332,7 @@ mod tests {
                 path: "/groups/{}/members/".into(),
                 body: Some("types::Member".into()),
                 returns: "Result<ResponseValue<()>,Error<()>>".into(),
+                answer: "()".into(),
                 path_setters: vec!["id".into()],
                 query_setters: vec![("dry-run".into(), "dry_run".into())],
                 fields: vec![],

@@ -5,8 +5,8 @@
 //! 1. `spec-parses`, `openapi-3.0-schema`: the spec is valid OpenAPI 3.0, by the official
 //!    JSON Schema (vendored in `xtask/oas/`);
 //! 2. the fragment's own rules (`rules.rs`) and `generatable` (`preflight.rs`);
-//! 3. `generated-up-to-date`: the generated module and the generated mocks are what the spec
-//!    generates;
+//! 3. `generated-up-to-date`: the generated module, the generated mocks and the operations
+//!    reference are what the spec generates;
 //! 4. `types-match-spec`: the JSON Schema schemars derives from each generated type says what
 //!    the spec says (`types_match.rs`, on the tests crate's `type-schemas`); skipped unless
 //!    `--out` is the SDK's own module and is what the spec generates;
@@ -74,6 +74,8 @@ pub struct Inputs<'a> {
     pub out: (&'a Path, &'a str),
     /// The generated mocks, and how to show them.
     pub mock_out: (&'a Path, &'a str),
+    /// The generated operations reference, and how to show it.
+    pub reference_out: (&'a Path, &'a str),
     /// The `generate` command that fixes drift for these paths.
     pub fix: String,
 }
@@ -193,6 +195,7 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
         for ((path, out_shown), code) in [
             (inputs.out, &generated.code),
             (inputs.mock_out, &generated.mock),
+            (inputs.reference_out, &generated.reference),
         ] {
             match files::drift(path, out_shown, code, DIFF_LINES) {
                 None => {

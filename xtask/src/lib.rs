@@ -11,6 +11,8 @@ pub mod files;
 pub mod index;
 pub mod operation_table;
 pub mod preflight;
+pub mod reference;
+pub mod resources;
 pub mod rewrite;
 pub mod rules;
 pub mod spec;

@@ -1,8 +1,9 @@
 //! `cargo xtask`: the workspace's own tooling. This file is the command line only; each job
 //! lives in its own module.
 //!
-//! - `cargo xtask generate`: spec -> `sdk/src/generated.rs` (the SDK) and
-//!   `sdk-mock/src/generated.rs` (its typed mocks), each written atomically.
+//! - `cargo xtask generate`: spec -> `sdk/src/generated.rs` (the SDK),
+//!   `sdk-mock/src/generated.rs` (its typed mocks) and `sdk/OPERATIONS.md` (the operations
+//!   reference), each written atomically.
 //! - `cargo xtask check`: the one gate: the spec is valid OpenAPI 3.0 and follows the
 //!   fragment's rules, the generated file is what the spec generates, and the generated types
 //!   accept every example. One line per rule; see `check.rs`.
@@ -16,10 +17,12 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use xtask::{check, ci, codegen, diff, drift, files, spec, workspace_root};
 
-/// The spec and the generated module, relative to the workspace root.
+/// The spec and the generated files, relative to the workspace root.
 const DEFAULT_SPEC: &str = "spec/openapi.yaml";
 const DEFAULT_OUT: &str = "sdk/src/generated.rs";
 const DEFAULT_MOCK_OUT: &str = "sdk-mock/src/generated.rs";
+/// Beside the crate it documents, so that it ships in the package users download.
+const DEFAULT_REFERENCE_OUT: &str = "sdk/OPERATIONS.md";
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Tooling for the Prolific SDK workspace")]
@@ -30,7 +33,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate the SDK's module and its mocks from the spec (writes only what changed).
+    /// Generate the SDK's module, its mocks and the operations reference from the spec (writes
+    /// only what changed).
     Generate(Paths),
     /// Check the spec, the generated module and the examples; one line per rule.
     Check {
@@ -98,6 +102,9 @@ struct Paths {
     /// The generated mocks [default: sdk-mock/src/generated.rs in the workspace].
     #[arg(long)]
     mock_out: Option<PathBuf>,
+    /// The generated operations reference [default: sdk/OPERATIONS.md in the workspace].
+    #[arg(long)]
+    reference_out: Option<PathBuf>,
 }
 
 /// A path to use, and how to show it: relative to the workspace for the defaults, as given
@@ -120,6 +127,10 @@ impl Paths {
         target(self.mock_out.as_deref(), DEFAULT_MOCK_OUT)
     }
 
+    fn reference_out(&self) -> Target {
+        target(self.reference_out.as_deref(), DEFAULT_REFERENCE_OUT)
+    }
+
     /// The `generate` command that fixes drift for these paths.
     fn generate_command(&self) -> String {
         let mut command = String::from("cargo xtask generate");
@@ -127,6 +138,7 @@ impl Paths {
             ("--spec", &self.spec),
             ("--out", &self.out),
             ("--mock-out", &self.mock_out),
+            ("--reference-out", &self.reference_out),
         ] {
             if let Some(value) = value {
                 command.push_str(&format!(" {flag} {}", value.display()));
@@ -173,10 +185,16 @@ fn main() -> ExitCode {
 
 fn generate(paths: &Paths) -> Result<ExitCode, String> {
     let (spec_target, out, mock_out) = (paths.spec(), paths.out(), paths.mock_out());
+    let reference_out = paths.reference_out();
     let spec = spec::load(&spec_target.path, &spec_target.shown)?;
     let generated = codegen::generate(&spec)?;
     let written = files::write_if_changed(&out.path, &out.shown, &generated.code)?;
     let mock_written = files::write_if_changed(&mock_out.path, &mock_out.shown, &generated.mock)?;
+    let reference_written = files::write_if_changed(
+        &reference_out.path,
+        &reference_out.shown,
+        &generated.reference,
+    )?;
     let summary = (written == files::Written::Updated)
         .then(|| diff::at_revision(&spec_target.path, &spec.shown, "HEAD").ok())
         .flatten()
@@ -198,6 +216,12 @@ fn generate(paths: &Paths) -> Result<ExitCode, String> {
         mock_out.shown,
         count(generated.operations, "operation"),
         state(mock_written)
+    );
+    println!(
+        "{}: reference of {}, {}",
+        reference_out.shown,
+        count(generated.operations, "operation"),
+        state(reference_written)
     );
     // What the new code changes for users, against the committed spec (when in a checkout).
     if let Some(summary) = summary {
@@ -257,10 +281,12 @@ fn count(n: usize, noun: &str) -> String {
 
 fn check(paths: &Paths, format: Format) -> ExitCode {
     let (spec, out, mock_out) = (paths.spec(), paths.out(), paths.mock_out());
+    let reference_out = paths.reference_out();
     let inputs = check::Inputs {
         spec: (&spec.path, &spec.shown),
         out: (&out.path, &out.shown),
         mock_out: (&mock_out.path, &mock_out.shown),
+        reference_out: (&reference_out.path, &reference_out.shown),
         fix: paths.generate_command(),
     };
     let (report, ok) = check::run(&inputs, format == Format::Json);

@@ -144,13 +144,7 @@ fn entries(spec: &Value, builders: &[builders::Builder]) -> Result<Vec<Entry>, S
     let index = Index::new(spec);
     for operation in index.operations() {
         let label = operation.label();
-        let builder =
-            builders::find(builders, operation.method, operation.path).ok_or_else(|| {
-                format!(
-                    "progenitor's output has no builder for {label}; update \
-                     xtask/src/builders.rs to how progenitor writes builders now"
-                )
-            })?;
+        let builder = builders::of(builders, &operation)?;
         let may_repeat = operation.may_repeat();
         let prose_rules = prose_rules(operation.value, &label)?;
         for (rule, _) in &prose_rules {

@@ -113,13 +113,8 @@ impl Surface {
         let mut roots = Vec::new();
         for op in index.operations() {
             let id = op.id.unwrap_or_default().to_string();
-            let builder = builders::find(&builders, op.method, op.path).ok_or_else(|| {
-                format!(
-                    "{}: progenitor's output has no builder for {}; update xtask/src/builders.rs",
-                    spec.shown,
-                    op.label()
-                )
-            })?;
+            let builder =
+                builders::of(&builders, &op).map_err(|e| format!("{}: {e}", spec.shown))?;
             let request = builder.body.as_deref().map(rust_name);
             let returns = rust_name(&builder.returns);
             let rust_method = builder.method.clone();

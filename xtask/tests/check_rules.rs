@@ -4,7 +4,8 @@
 mod common;
 
 use common::{
-    SCRATCH, check_in, failures, generate_in, root, scratch_with_spec, stdout, tests_binary, xtask,
+    SCRATCH, SCRATCH_FIX, check_in, failures, generate_in, root, scratch_with_spec, stdout,
+    tests_binary, xtask,
 };
 #[cfg(unix)]
 use common::{binaries_with_stand_in, xtask_running};
@@ -47,10 +48,10 @@ fn the_real_spec_passes_every_rule() {
         .lines()
         .filter(|l| l.starts_with("pass  "))
         .count();
-    // Every rule once, and `generated-up-to-date` once more: the SDK's file and the mocks.
-    // `types-match-spec` runs on the SDK's own module only (cli.rs checks it there): here it
-    // says so, and the summary counts it apart.
-    assert_eq!(passed, 15);
+    // Every rule once, and `generated-up-to-date` twice more: the SDK's file, the mocks and
+    // the operations reference. `types-match-spec` runs on the SDK's own module only (cli.rs
+    // checks it there): here it says so, and the summary counts it apart.
+    assert_eq!(passed, 16);
     let report = stdout(&out);
     assert!(
         report.contains(&format!("skip  {:<22}{NOT_THE_SDK}\n", "types-match-spec")),
@@ -78,8 +79,9 @@ fn types_match_spec_says_skip_while_the_sdk_module_is_out_of_date() {
     let paths = [
         root().join("sdk/src/generated.rs"),
         root().join("sdk-mock/src/generated.rs"),
+        root().join("sdk/OPERATIONS.md"),
     ];
-    let (sdk, mock) = (paths[0].to_str().unwrap(), paths[1].to_str().unwrap());
+    let [sdk, mock, reference] = paths.each_ref().map(|path| path.to_str().unwrap());
     let out = xtask(
         &[
             "check",
@@ -89,6 +91,8 @@ fn types_match_spec_says_skip_while_the_sdk_module_is_out_of_date() {
             sdk,
             "--mock-out",
             mock,
+            "--reference-out",
+            reference,
         ],
         dir.path(),
     );
@@ -282,21 +286,13 @@ fn generated_up_to_date() {
     )
     .unwrap();
     let out = check_in(dir.path());
-    // Both files name the spec's hash in their header: both are stale.
-    let fix =
-        "run `cargo xtask generate --spec openapi.yaml --out generated.rs --mock-out mock.rs`";
+    // Every generated file names the spec's hash in its header: all three are stale.
     assert_eq!(
         failures(&out),
-        [
-            line(
-                "generated-up-to-date",
-                &format!("generated.rs: out of date with openapi.yaml; {fix}")
-            ),
-            line(
-                "generated-up-to-date",
-                &format!("mock.rs: out of date with openapi.yaml; {fix}")
-            )
-        ]
+        ["generated.rs", "mock.rs", "reference.md"].map(|file| line(
+            "generated-up-to-date",
+            &format!("{file}: out of date with openapi.yaml; run `{SCRATCH_FIX}`")
+        ))
     );
     assert!(
         stdout(&out).contains("-    ///A participant group.\n+    ///One participant group.\n")
@@ -360,7 +356,7 @@ fn json_format_reports_each_rule_for_machines() {
     );
     let results = report["results"].as_array().unwrap();
     // One line per rule, and `generated-up-to-date` once per generated file.
-    assert_eq!(results.len(), 16);
+    assert_eq!(results.len(), 17);
     let failed: Vec<_> = results.iter().filter(|r| r["status"] == "fail").collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["place"], OPERATION);

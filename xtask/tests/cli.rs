@@ -3,8 +3,8 @@
 mod common;
 
 use common::{
-    check_in, failures, generate_in, generate_report, real_spec, root, scratch_with_spec, stderr,
-    stdout, xtask,
+    SCRATCH_FIX, check_in, failures, generate_in, generate_report, real_spec, root,
+    scratch_with_spec, stderr, stdout, xtask,
 };
 
 #[test]
@@ -36,16 +36,21 @@ fn generate_reports_each_output_and_is_byte_identical_when_run_twice() {
     let dir = scratch_with_spec();
     let first = generate_in(dir.path());
     assert!(first.status.success(), "{}", stderr(&first));
-    assert_eq!(stdout(&first), generate_report("updated", "updated"));
-    let bytes = std::fs::read(dir.path().join("generated.rs")).unwrap();
+    assert_eq!(
+        stdout(&first),
+        generate_report("updated", "updated", "updated")
+    );
+    let files = ["generated.rs", "mock.rs", "reference.md"];
+    let read = || files.map(|file| std::fs::read(dir.path().join(file)).unwrap());
+    let bytes = read();
 
     let second = generate_in(dir.path());
     assert!(second.status.success(), "{}", stderr(&second));
-    assert_eq!(stdout(&second), generate_report("up to date", "up to date"));
     assert_eq!(
-        std::fs::read(dir.path().join("generated.rs")).unwrap(),
-        bytes
+        stdout(&second),
+        generate_report("up to date", "up to date", "up to date")
     );
+    assert_eq!(read(), bytes);
 }
 
 #[test]
@@ -96,15 +101,13 @@ fn check_names_the_drifted_file_shows_the_diff_and_the_fix_and_generate_fixes_it
 
     let drift = check_in(dir.path());
     assert_eq!(drift.status.code(), Some(1));
-    // Both files name the spec's hash in their header: both are stale.
+    // Every generated file names the spec's hash in its header: all three are stale.
     assert_eq!(
         failures(&drift),
-        [
-            "fail  generated-up-to-date  generated.rs: out of date with openapi.yaml; run \
-          `cargo xtask generate --spec openapi.yaml --out generated.rs --mock-out mock.rs`",
-            "fail  generated-up-to-date  mock.rs: out of date with openapi.yaml; run \
-          `cargo xtask generate --spec openapi.yaml --out generated.rs --mock-out mock.rs`"
-        ]
+        ["generated.rs", "mock.rs", "reference.md"].map(|file| format!(
+            "fail  generated-up-to-date  {file}: out of date with openapi.yaml; run \
+             `{SCRATCH_FIX}`"
+        ))
     );
     let report = stdout(&drift);
     assert!(report.contains("--- generated.rs (on disk)"), "{report}");
@@ -127,7 +130,10 @@ fn check_names_the_drifted_file_shows_the_diff_and_the_fix_and_generate_fixes_it
     );
 
     let fixed = generate_in(dir.path());
-    assert_eq!(stdout(&fixed), generate_report("updated", "updated"));
+    assert_eq!(
+        stdout(&fixed),
+        generate_report("updated", "updated", "updated")
+    );
     assert!(check_in(dir.path()).status.success());
 }
 
@@ -136,17 +142,12 @@ fn check_reports_a_missing_generated_file() {
     let dir = scratch_with_spec();
     let out = check_in(dir.path());
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(failures(&out).len(), 2, "{}", stdout(&out));
-    assert!(stdout(&out).contains("generated.rs: cannot read it"));
-    assert!(stdout(&out).contains("mock.rs: cannot read it"));
+    assert_eq!(failures(&out).len(), 3, "{}", stdout(&out));
+    for file in ["generated.rs", "mock.rs", "reference.md"] {
+        assert!(stdout(&out).contains(&format!("{file}: cannot read it")));
+    }
     for line in failures(&out) {
-        assert!(
-            line.ends_with(
-                "run `cargo xtask generate --spec openapi.yaml --out generated.rs --mock-out \
-                 mock.rs`"
-            ),
-            "{line}"
-        );
+        assert!(line.ends_with(&format!("run `{SCRATCH_FIX}`")), "{line}");
     }
 }
 
@@ -278,33 +279,100 @@ fn a_failed_write_leaves_the_target_and_no_temporary_file() {
     assert_eq!(names, ["generated.rs", "openapi.yaml"]);
 }
 
-#[test]
-fn check_names_stale_mocks_and_generate_fixes_them() {
+/// Generates in a scratch folder, hand-edits the generated `file` (`from` becomes `to`), and
+/// holds `check` to naming that file alone, with its diff and the fix; then `generate` (whose
+/// report is `fixed`) restores the file and `check` passes.
+fn a_hand_edit_is_named_and_undone(file: &str, from: &str, to: &str, fixed: &str) {
     let dir = scratch_with_spec();
     assert!(generate_in(dir.path()).status.success());
-    let mock = dir.path().join("mock.rs");
-    let text = std::fs::read_to_string(&mock).unwrap();
-    std::fs::write(&mock, text.replacen("pub fn ok(", "pub fn okay(", 1)).unwrap();
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
 
     let stale = check_in(dir.path());
     assert_eq!(stale.status.code(), Some(1));
     assert_eq!(
         failures(&stale),
-        [
-            "fail  generated-up-to-date  mock.rs: out of date with openapi.yaml; run \
-             `cargo xtask generate --spec openapi.yaml --out generated.rs --mock-out mock.rs`"
-        ]
+        [format!(
+            "fail  generated-up-to-date  {file}: out of date with openapi.yaml; run \
+             `{SCRATCH_FIX}`"
+        )]
     );
     let report = stdout(&stale);
-    assert!(report.contains("--- mock.rs (on disk)"), "{report}");
     assert!(
-        report.contains("pass  generated-up-to-date  generated.rs"),
+        report.contains(&format!("--- {file} (on disk)")),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("+++ {file} (from the spec)")),
         "{report}"
     );
 
-    let fixed = generate_in(dir.path());
-    assert_eq!(stdout(&fixed), generate_report("up to date", "updated"));
+    let regenerated = generate_in(dir.path());
+    assert_eq!(stdout(&regenerated), fixed);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     assert!(check_in(dir.path()).status.success());
+}
+
+#[test]
+fn check_names_stale_mocks_and_generate_fixes_them() {
+    a_hand_edit_is_named_and_undone(
+        "mock.rs",
+        "pub fn ok(",
+        "pub fn okay(",
+        &generate_report("up to date", "updated", "up to date"),
+    );
+}
+
+#[test]
+fn check_names_a_stale_operations_reference_and_generate_fixes_it() {
+    // The reference says a create is sent again.
+    a_hand_edit_is_named_and_undone(
+        "reference.md",
+        "| no: not idempotent |",
+        "| yes: idempotent |",
+        &generate_report("up to date", "up to date", "updated"),
+    );
+}
+
+#[test]
+fn the_operations_reference_starts_with_a_header_and_groups_every_operation_by_resource() {
+    let dir = scratch_with_spec();
+    assert!(generate_in(dir.path()).status.success());
+    let text = std::fs::read_to_string(dir.path().join("reference.md")).unwrap();
+    assert!(
+        text.starts_with("<!-- @generated by `cargo xtask generate` from openapi.yaml (sha256 "),
+        "{text}"
+    );
+    assert!(text.lines().next().unwrap().ends_with(")."), "{text}");
+    assert!(text.contains("Do not edit"), "{text}");
+    // One section per tag of the spec's `tags` that has operations, in the spec's order.
+    let spec = real_spec();
+    let sections: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("## "))
+        .collect();
+    let tags: Vec<&str> = spec["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tag| tag["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(sections, tags);
+    // One row per operation: each summary once.
+    let rows = text.lines().filter(|line| line.starts_with("| `")).count();
+    assert_eq!(rows, common::real_spec_operations());
+    for item in spec["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            let summary = operation["summary"].as_str().unwrap();
+            assert_eq!(
+                text.matches(&format!("| {summary} |")).count(),
+                1,
+                "{summary}"
+            );
+        }
+    }
 }
 
 /// `fixtures/real-shapes/`: what Prolific's published document holds and the xtask once

@@ -129,13 +129,13 @@ fn generate_prints_the_summary_when_its_output_changed() {
              compatible  minor  field-added         ParticipantGroup.created_at: new response \
              field `Option<String>`\n\
              verdict: compatible, minor version\n",
-            generate_report("updated", "updated")
+            generate_report("updated", "updated", "updated")
         )
     );
     // Unchanged output: no summary.
     assert_eq!(
         stdout(&generate()),
-        generate_report("up to date", "up to date")
+        generate_report("up to date", "up to date", "up to date")
     );
 }
 

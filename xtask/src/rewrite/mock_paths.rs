@@ -16,7 +16,7 @@ use quote::quote;
 use syn::{ImplItem, Item, Type};
 
 use super::{flat, module_mut};
-use crate::builders::{Builder, find};
+use crate::builders::Builder;
 use crate::index::Index;
 
 /// One setter to change: the `When` it is in, the parameter, the operation's path template.
@@ -57,14 +57,7 @@ fn places(index: &Index, builders: &[Builder]) -> Result<Vec<Place>, String> {
         if parameters.is_empty() {
             continue;
         }
-        let builder = &find(builders, operation.method, operation.path)
-            .ok_or_else(|| {
-                format!(
-                    "progenitor's client has no builder for {}",
-                    operation.label()
-                )
-            })?
-            .name;
+        let builder = &crate::builders::of(builders, &operation)?.name;
         for parameter in parameters {
             places.push(Place {
                 when: format!("{builder}When"),
@@ -179,14 +172,7 @@ mod tests {
     fn builders() -> Vec<Builder> {
         let builder = |name: &str, path: &str| Builder {
             name: name.into(),
-            method: String::new(),
-            http_method: "get".into(),
-            path: path.into(),
-            body: None,
-            returns: String::new(),
-            path_setters: Vec::new(),
-            query_setters: Vec::new(),
-            fields: Vec::new(),
+            ..Builder::sending("", "get", path)
         };
         vec![
             builder("ListThings", "/things/"),

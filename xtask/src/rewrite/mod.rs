@@ -11,7 +11,9 @@
 //! - `api_version`: progenitor's `api-version` header, which Prolific does not document, is not
 //!   added to any request;
 //! - `path_segments`: every path parameter becomes exactly one segment through the SDK's own
-//!   encoder, or the request is refused before sending.
+//!   encoder, or the request is refused before sending;
+//! - `resource_impls`: the client's methods move into one `impl Client` per resource (tag),
+//!   each documented, so that rustdoc groups them as the spec does.
 //!
 //! The mocks' module has steps of its own: `mock_paths`, every path-parameter setter matches
 //! the value exactly as the SDK sends it; `mock_sealed`, `MockServerExt` is sealed, so that an
@@ -26,6 +28,7 @@ mod mock_paths;
 mod mock_sealed;
 mod optional_setters;
 mod path_segments;
+mod resource_impls;
 mod send;
 
 use serde_json::Value;
@@ -68,8 +71,15 @@ impl Expected {
     }
 }
 
-/// Applies every step to `file`, in order, each held to its count in `expected`.
-pub fn apply(file: &mut syn::File, expected: Expected) -> Result<(), String> {
+/// Applies every step to `file`, in order, each held to its count in `expected`. `index` reads
+/// the spec the file was generated from, and `builders` are progenitor's, read from `file`
+/// before any step.
+pub fn apply(
+    file: &mut syn::File,
+    expected: Expected,
+    index: &Index,
+    builders: &[crate::builders::Builder],
+) -> Result<(), String> {
     let per_operation = "one per operation";
     count(
         "send",
@@ -102,7 +112,12 @@ pub fn apply(file: &mut syn::File, expected: Expected) -> Result<(), String> {
         expected.operations,
         per_operation,
     )?;
-    Ok(())
+    count(
+        "resource_impls",
+        resource_impls::by_resource(file, index, builders),
+        expected.operations,
+        per_operation,
+    )
 }
 
 /// A step's outcome held to the number of places it must change.
@@ -165,6 +180,21 @@ pub(crate) fn first_type_argument(arguments: &syn::PathArguments) -> Option<&syn
     }
 }
 
+/// `ResponseValue<T>` out of `-> Result<ResponseValue<T>, Error<E>>`.
+pub(crate) fn success_type(output: &syn::ReturnType) -> Option<&syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let syn::Type::Path(path) = ty.as_ref() else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    first_type_argument(&last.arguments)
+}
+
 /// The inline module `name` among `items`.
 fn module_mut<'a>(
     items: &'a mut [syn::Item],
@@ -184,12 +214,25 @@ mod tests {
     use super::*;
     use crate::{codegen, spec};
 
+    /// The workspace's spec as a document.
+    fn real_spec() -> Value {
+        let path = crate::workspace_root().join("spec/openapi.yaml");
+        spec::load(&path, "spec/openapi.yaml").unwrap().raw.value
+    }
+
     /// progenitor's output for the workspace's spec, and the spec's counts.
     fn progenitor_output() -> (syn::File, Expected) {
         let path = crate::workspace_root().join("spec/openapi.yaml");
         let spec = spec::load(&path, "spec/openapi.yaml").unwrap();
         let (tokens, _) = codegen::run_progenitor(&spec, &codegen::settings()).unwrap();
         (syn::parse2(tokens).unwrap(), Expected::of(&spec.raw.value))
+    }
+
+    /// Every step on `file`, the builders read from it first as `codegen` does.
+    fn apply_to(file: &mut syn::File, expected: Expected) -> Result<(), String> {
+        let builders = crate::builders::read(file).unwrap();
+        let spec = real_spec();
+        apply(file, expected, &Index::new(&spec), &builders)
     }
 
     #[test]
@@ -201,7 +244,47 @@ mod tests {
             "{expected:?}"
         );
         assert!(expected.optional_query_parameters > 0, "{expected:?}");
-        assert_eq!(apply(&mut file, expected), Ok(()));
+        assert_eq!(apply_to(&mut file, expected), Ok(()));
+    }
+
+    #[test]
+    fn the_client_has_one_documented_impl_per_resource_in_the_order_of_the_spec_tags() {
+        let (mut file, expected) = progenitor_output();
+        apply_to(&mut file, expected).unwrap();
+        let docs: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Impl(block)
+                    if block.trait_.is_none() && flat(&block.self_ty) == "Client" =>
+                {
+                    block.attrs.iter().find_map(|attr| match &attr.meta {
+                        syn::Meta::NameValue(syn::MetaNameValue {
+                            path,
+                            value:
+                                syn::Expr::Lit(syn::ExprLit {
+                                    lit: syn::Lit::Str(doc),
+                                    ..
+                                }),
+                            ..
+                        }) if path.is_ident("doc") => Some(doc.value()),
+                        _ => None,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        let spec = real_spec();
+        let tags: Vec<String> = spec["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|tag| {
+                let text = |key: &str| tag[key].as_str().unwrap().to_string();
+                format!(" {}: {}", text("name"), text("description"))
+            })
+            .collect();
+        assert_eq!(docs, tags);
     }
 
     #[test]
@@ -248,7 +331,7 @@ mod tests {
             ),
         ] {
             let (mut file, _) = progenitor_output();
-            let error = apply(&mut file, wrong).unwrap_err();
+            let error = apply_to(&mut file, wrong).unwrap_err();
             assert!(error.starts_with(&message), "{error}");
             assert!(error.contains("; update xtask/src/rewrite/"), "{error}");
         }

@@ -20,9 +20,9 @@
 //! Every operation added to the spec gets this without hand-written code.
 
 use quote::quote;
-use syn::{Arm, Expr, ImplItem, ImplItemFn, ReturnType, Stmt, Type};
+use syn::{Arm, Expr, ImplItem, ImplItemFn, Stmt};
 
-use super::{first_type_argument, flat, module_mut};
+use super::{flat, module_mut, success_type};
 
 /// The name progenitor's own `send()` gets.
 const GENERATED_SEND: &str = "send_generated";
@@ -55,7 +55,7 @@ fn is_send(item: &ImplItem) -> bool {
 /// Turns progenitor's `send()` into `send_generated()` and returns the new public `send()`.
 fn split_send(generated: &mut ImplItemFn) -> Result<ImplItem, String> {
     let sig = &generated.sig;
-    let ok = success_type(&sig.output).ok_or_else(|| {
+    let ok = success_type(&sig.output).cloned().ok_or_else(|| {
         format!(
             "a builder's `send()` no longer returns `Result<ResponseValue<_>, Error<_>>`: {}",
             quote!(#sig)
@@ -208,21 +208,6 @@ fn unwrap_block(expr: &Expr) -> &Expr {
         },
         _ => expr,
     }
-}
-
-/// `ResponseValue<T>` out of `-> Result<ResponseValue<T>, Error<E>>`.
-fn success_type(output: &ReturnType) -> Option<Type> {
-    let ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    let Type::Path(path) = ty.as_ref() else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    first_type_argument(&last.arguments).cloned()
 }
 
 #[cfg(test)]

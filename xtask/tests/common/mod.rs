@@ -92,22 +92,28 @@ pub fn scratch_with_spec() -> tempfile::TempDir {
     dir
 }
 
-/// The paths every command in a scratch folder names: the spec and both generated files.
-pub const SCRATCH: [&str; 6] = [
+/// The paths every command in a scratch folder names: the spec and the three generated files.
+pub const SCRATCH: [&str; 8] = [
     "--spec",
     "openapi.yaml",
     "--out",
     "generated.rs",
     "--mock-out",
     "mock.rs",
+    "--reference-out",
+    "reference.md",
 ];
 
-/// `generate --spec openapi.yaml --out generated.rs --mock-out mock.rs` in `dir`.
+/// The `generate` command `check` names as the fix in a scratch folder.
+pub const SCRATCH_FIX: &str = "cargo xtask generate --spec openapi.yaml --out generated.rs \
+                               --mock-out mock.rs --reference-out reference.md";
+
+/// `generate` with the scratch paths ([`SCRATCH`]) in `dir`.
 pub fn generate_in(dir: &Path) -> Output {
     xtask(&[&["generate"][..], &SCRATCH].concat(), dir)
 }
 
-/// `check --spec openapi.yaml --out generated.rs --mock-out mock.rs` in `dir`.
+/// `check` with the scratch paths ([`SCRATCH`]) in `dir`.
 pub fn check_in(dir: &Path) -> Output {
     xtask(&[&["check"][..], &SCRATCH].concat(), dir)
 }
@@ -122,9 +128,10 @@ pub fn failures(output: &Output) -> Vec<String> {
 }
 
 /// What `generate` prints for the real spec in a scratch folder, with the state (`updated` or
-/// `up to date`) of the SDK's file and of the mocks: the counts come from the spec itself (each
-/// operation is a method under a path; each schema becomes one named type).
-pub fn generate_report(sdk: &str, mock: &str) -> String {
+/// `up to date`) of the SDK's file, of the mocks and of the operations reference: the counts
+/// come from the spec itself (each operation is a method under a path; each schema becomes one
+/// named type).
+pub fn generate_report(sdk: &str, mock: &str, reference: &str) -> String {
     let types = real_spec()["components"]["schemas"]
         .as_object()
         .expect("schemas")
@@ -132,7 +139,8 @@ pub fn generate_report(sdk: &str, mock: &str) -> String {
     let operations = real_spec_operations();
     format!(
         "generated.rs: {operations} operations, {types} types, {sdk}\n\
-         mock.rs: mocks of {operations} operations, {mock}\n"
+         mock.rs: mocks of {operations} operations, {mock}\n\
+         reference.md: reference of {operations} operations, {reference}\n"
     )
 }
 
