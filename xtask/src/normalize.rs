@@ -1,0 +1,201 @@
+//! What the xtask does to a document before anything reads it for generation: shapes of
+//! Prolific's published document that progenitor would misread, each rewritten into the shape
+//! that means the same to the SDK. `spec::parse` applies it, so `generate`, `check` and `diff`
+//! all see the same document; the fragment needs none of it (a test holds it to that), and
+//! `generate` prints one line per kind of change it made to any other document.
+//!
+//! Parameters declared on a path item need nothing: progenitor 0.15 gives them to each
+//! operation itself (the fixture `real-shapes/published.yaml` keeps one, and its test reads
+//! the setter).
+//!
+//! - An `Authorization` header parameter is dropped: progenitor would make it a required
+//!   setter on every call, but the token belongs to the client (the SDK's `pre` hook sends it).
+//! - `additionalProperties: false` is dropped from every schema: typify closes such an object
+//!   (`deny_unknown_fields`), and composed through `allOf` it makes a type that accepts no value
+//!   at all (each part rejects the other parts' fields). A closed response type would also fail
+//!   on the first field Prolific adds. Extra fields are ignored when reading, as everywhere else.
+
+use serde_json::Value;
+
+use crate::index::Index;
+
+/// Normalizes `doc` in place; returns one line per kind of change, with how many places.
+pub fn document(doc: &mut Value) -> Vec<String> {
+    let dropped = authorization_headers(doc);
+    let opened = closed_objects(doc, Within::Keywords);
+    [
+        (
+            dropped,
+            "`Authorization` header parameter(s) dropped (the client sends the token)",
+        ),
+        (
+            opened,
+            "`additionalProperties: false` dropped (closed objects reject fields Prolific adds, \
+             and composed with `allOf` reject every value)",
+        ),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect()
+}
+
+/// Drops every `Authorization` header parameter of an operation or of its path item (written
+/// out or through a `$ref`); returns how many.
+fn authorization_headers(doc: &mut Value) -> usize {
+    let snapshot = doc.clone();
+    let index = Index::new(&snapshot);
+    let is_authorization = |p: &Value| {
+        let p = index.resolve(p);
+        p.get("in").and_then(Value::as_str) == Some("header")
+            && p.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|name| name.eq_ignore_ascii_case("authorization"))
+    };
+    let mut dropped = 0;
+    // The operation's own parameters, and its path item's (shared by its operations).
+    let mut holders: Vec<String> = Vec::new();
+    for operation in index.operations() {
+        let item = operation
+            .pointer
+            .rsplit_once('/')
+            .map_or(String::new(), |(item, _)| item.to_string());
+        for holder in [operation.pointer, item] {
+            if !holders.contains(&holder) {
+                holders.push(holder);
+            }
+        }
+    }
+    for holder in holders {
+        let pointer = format!("{holder}/parameters");
+        if let Some(parameters) = doc.pointer_mut(&pointer).and_then(Value::as_array_mut) {
+            let before = parameters.len();
+            parameters.retain(|p| !is_authorization(p));
+            dropped += before - parameters.len();
+        }
+    }
+    dropped
+}
+
+/// Where [`closed_objects`] is in the document.
+#[derive(Clone, Copy, PartialEq)]
+enum Within {
+    /// OpenAPI's or JSON Schema's objects: keys are keywords.
+    Keywords,
+    /// A map of names (`properties`, `schemas`, ...): a key `example` is a name, not a keyword.
+    Names,
+    /// Example data: left as it is.
+    Example,
+}
+
+/// Drops `additionalProperties: false` from every schema in `value`, examples left as they are;
+/// returns how many.
+fn closed_objects(value: &mut Value, within: Within) -> usize {
+    if within == Within::Example {
+        return 0;
+    }
+    match value {
+        Value::Object(map) => {
+            let mut dropped = 0;
+            if within == Within::Keywords
+                && map.get("additionalProperties") == Some(&Value::Bool(false))
+            {
+                map.remove("additionalProperties");
+                dropped += 1;
+            }
+            for (key, child) in map.iter_mut() {
+                let next = match (within, key.as_str()) {
+                    (Within::Names, _) => Within::Keywords,
+                    (_, "example" | "examples") => Within::Example,
+                    (_, "properties" | "schemas" | "paths" | "responses" | "content") => {
+                        Within::Names
+                    }
+                    _ => Within::Keywords,
+                };
+                dropped += closed_objects(child, next);
+            }
+            dropped
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .map(|item| closed_objects(item, within))
+            .sum(),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_fragment_needs_no_normalization() {
+        let path = crate::workspace_root().join("spec/openapi.yaml");
+        let mut raw = crate::spec::read(&path, "spec/openapi.yaml").unwrap();
+        let before = raw.value.clone();
+        assert_eq!(document(&mut raw.value), Vec::<String>::new());
+        assert_eq!(raw.value, before);
+    }
+
+    #[test]
+    fn closed_objects_open_but_examples_and_names_stay_as_written() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {"schemas": {"A": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "example": {"type": "object", "additionalProperties": false},
+                    "additionalProperties": {"type": "boolean"}
+                },
+                "example": {"additionalProperties": false}
+            }}}
+        });
+        assert_eq!(
+            document(&mut doc),
+            [
+                "2 `additionalProperties: false` dropped (closed objects reject fields Prolific \
+              adds, and composed with `allOf` reject every value)"
+            ]
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["A"],
+            json!({
+                "type": "object",
+                "properties": {
+                    "example": {"type": "object"},
+                    "additionalProperties": {"type": "boolean"}
+                },
+                "example": {"additionalProperties": false}
+            })
+        );
+    }
+
+    #[test]
+    fn only_the_authorization_header_is_dropped() {
+        let mut doc = json!({
+            "paths": {"/a": {
+                "parameters": [{"name": "AUTHORIZATION", "in": "header"}],
+                "get": {"parameters": [
+                    {"name": "authorization", "in": "header"},
+                    {"name": "Authorization", "in": "query"},
+                    {"name": "X-Other", "in": "header"}
+                ]}
+            }}
+        });
+        assert_eq!(
+            document(&mut doc),
+            ["2 `Authorization` header parameter(s) dropped (the client sends the token)"]
+        );
+        assert_eq!(doc["paths"]["/a"]["parameters"], json!([]));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"],
+            json!([
+                {"name": "Authorization", "in": "query"},
+                {"name": "X-Other", "in": "header"}
+            ])
+        );
+    }
+}
