@@ -14,6 +14,10 @@
 //!   (`deny_unknown_fields`), and composed through `allOf` it makes a type that accepts no value
 //!   at all (each part rejects the other parts' fields). A closed response type would also fail
 //!   on the first field Prolific adds. Extra fields are ignored when reading, as everywhere else.
+//! - `format: date-time`, `date` and `uuid` are dropped from strings: typify would make them
+//!   chrono's and uuid's types, which the SDK does not depend on, and a value off the format (a
+//!   date-time without its zone, an id that is not a UUID) would fail the whole response. They
+//!   are text, as in the fragment (`ParticipantGroupMember.datetime_created`).
 
 use serde_json::Value;
 
@@ -22,7 +26,8 @@ use crate::index::Index;
 /// Normalizes `doc` in place; returns one line per kind of change, with how many places.
 pub fn document(doc: &mut Value) -> Vec<String> {
     let dropped = authorization_headers(doc);
-    let opened = closed_objects(doc, Within::Keywords);
+    let opened = each_schema(doc, Within::Keywords, &mut open_object);
+    let texts = each_schema(doc, Within::Keywords, &mut text_format);
     [
         (
             dropped,
@@ -32,6 +37,10 @@ pub fn document(doc: &mut Value) -> Vec<String> {
             opened,
             "`additionalProperties: false` dropped (closed objects reject fields Prolific adds, \
              and composed with `allOf` reject every value)",
+        ),
+        (
+            texts,
+            "`format` dropped from `date-time`, `date` or `uuid` strings (read and sent as text)",
         ),
     ]
     .into_iter()
@@ -77,7 +86,7 @@ fn authorization_headers(doc: &mut Value) -> usize {
     dropped
 }
 
-/// Where [`closed_objects`] is in the document.
+/// Where [`each_schema`] is in the document.
 #[derive(Clone, Copy, PartialEq)]
 enum Within {
     /// OpenAPI's or JSON Schema's objects: keys are keywords.
@@ -88,21 +97,17 @@ enum Within {
     Example,
 }
 
-/// Drops `additionalProperties: false` from every schema in `value`, examples left as they are;
-/// returns how many.
-fn closed_objects(value: &mut Value, within: Within) -> usize {
-    if within == Within::Example {
-        return 0;
-    }
-    match value {
-        Value::Object(map) => {
-            let mut dropped = 0;
-            if within == Within::Keywords
-                && map.get("additionalProperties") == Some(&Value::Bool(false))
-            {
-                map.remove("additionalProperties");
-                dropped += 1;
-            }
+/// Calls `change` on every object of `value` whose keys are keywords (every schema among
+/// them), examples left as they are; returns how many it changed.
+fn each_schema(
+    value: &mut Value,
+    within: Within,
+    change: &mut impl FnMut(&mut serde_json::Map<String, Value>) -> bool,
+) -> usize {
+    match (value, within) {
+        (_, Within::Example) => 0,
+        (Value::Object(map), _) => {
+            let mut changed = usize::from(within == Within::Keywords && change(map));
             for (key, child) in map.iter_mut() {
                 let next = match (within, key.as_str()) {
                     (Within::Names, _) => Within::Keywords,
@@ -112,16 +117,38 @@ fn closed_objects(value: &mut Value, within: Within) -> usize {
                     }
                     _ => Within::Keywords,
                 };
-                dropped += closed_objects(child, next);
+                changed += each_schema(child, next, change);
             }
-            dropped
+            changed
         }
-        Value::Array(items) => items
+        (Value::Array(items), _) => items
             .iter_mut()
-            .map(|item| closed_objects(item, within))
+            .map(|item| each_schema(item, within, change))
             .sum(),
         _ => 0,
     }
+}
+
+/// Drops `additionalProperties: false`.
+fn open_object(schema: &mut serde_json::Map<String, Value>) -> bool {
+    let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+    if closed {
+        schema.remove("additionalProperties");
+    }
+    closed
+}
+
+/// Drops the `format` of a string that typify would make another crate's type.
+fn text_format(schema: &mut serde_json::Map<String, Value>) -> bool {
+    let other_crate = schema.get("type").and_then(Value::as_str) == Some("string")
+        && matches!(
+            schema.get("format").and_then(Value::as_str),
+            Some("date-time" | "date" | "uuid")
+        );
+    if other_crate {
+        schema.remove("format");
+    }
+    other_crate
 }
 
 #[cfg(test)]

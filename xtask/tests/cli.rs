@@ -407,6 +407,24 @@ fn the_published_documents_shapes_are_normalized_before_generation() {
     for field in ["pub name:", "pub project_id:", "pub study_ids:"] {
         assert!(create.contains(field), "{field} in {create}");
     }
+    // Dates and ids are text, as Prolific sends them: no chrono or uuid in users' builds, and a
+    // value off the format (a date without its zone) still decodes.
+    assert!(
+        report.contains(
+            "openapi.yaml: normalized: 2 `format` dropped from `date-time`, `date` or `uuid` \
+             strings (read and sent as text)\n"
+        ),
+        "{report}"
+    );
+    assert!(!code.contains("chrono") && !code.contains("uuid"), "{code}");
+    for field in ["date_created", "owner_id"] {
+        assert!(
+            create.contains(&format!(
+                "pub {field}: ::std::option::Option<::std::string::String>,"
+            )),
+            "{field} in {create}"
+        );
+    }
 }
 
 #[test]
