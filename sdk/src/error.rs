@@ -160,7 +160,8 @@ impl fmt::Display for ErrorBody {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
-    /// Prolific's documented error: `{"error": {"status", "error_code", "title", "detail", ...}}`.
+    /// Prolific's documented error: `{"error": {"status", "error_code", "title", "detail", ...}}`,
+    /// or the same detail without the `error` wrapper.
     /// Boxed: it is by far the largest variant, and errors travel by value.
     Prolific(Box<ErrorDetail>),
     /// The simpler shape some endpoints send: `{"message": "...", "detail": "..."}`.
@@ -175,10 +176,15 @@ pub enum ErrorBody {
 }
 
 impl ErrorBody {
-    /// Reads an error body: Prolific's shape, else the simple shape, else an excerpt.
+    /// Reads an error body: Prolific's shape (wrapped in `{"error": ...}`, or the bare detail
+    /// some 4XX responses are declared as and mock servers send), else the simple shape, else
+    /// an excerpt.
     pub(crate) fn parse(bytes: &[u8]) -> Self {
         if let Ok(body) = serde_json::from_slice::<ErrorResponse>(bytes) {
             return ErrorBody::Prolific(Box::new(body.error));
+        }
+        if let Ok(detail) = serde_json::from_slice::<ErrorDetail>(bytes) {
+            return ErrorBody::Prolific(Box::new(detail));
         }
         if let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(bytes) {
             let text = |name: &str| fields.get(name).map(json_text).filter(|t| !t.is_empty());
@@ -418,6 +424,21 @@ mod tests {
             api(404, body(r#""""#).as_bytes()),
             "404 Not Found: Bad request (error_code 140100)"
         );
+    }
+
+    #[test]
+    fn a_bare_error_detail_without_the_wrapper_keeps_its_error_code() {
+        // Some 4XX responses of the published document declare the detail itself, and mock
+        // servers answer with it: `{"status", "error_code", "title", "detail"}`, no `error`.
+        let bare = br#"{"status": 404, "error_code": 140404, "title": "Not found", "detail": "No such study."}"#;
+        assert_eq!(
+            api(404, bare),
+            "404 Not Found: No such study. (error_code 140404)"
+        );
+        assert!(matches!(
+            ErrorBody::parse(bare),
+            ErrorBody::Prolific(detail) if detail.error_code == 140404
+        ));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod drift;
 pub mod files;
 pub mod index;
+pub mod normalize;
 pub mod operation_table;
 pub mod preflight;
 pub mod reference;

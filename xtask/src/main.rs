@@ -188,6 +188,10 @@ fn generate(paths: &Paths) -> Result<ExitCode, String> {
     let reference_out = paths.reference_out();
     let spec = spec::load(&spec_target.path, &spec_target.shown)?;
     let generated = codegen::generate(&spec)?;
+    // Nothing is changed silently: each kind of change normalization made, with its count.
+    for line in &spec.normalized {
+        println!("{}: normalized: {line}", spec.shown);
+    }
     let written = files::write_if_changed(&out.path, &out.shown, &generated.code)?;
     let mock_written = files::write_if_changed(&mock_out.path, &mock_out.shown, &generated.mock)?;
     let reference_written = files::write_if_changed(

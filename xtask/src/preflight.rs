@@ -9,6 +9,16 @@ use serde_json::Value;
 use crate::index::{Index, Operation, escape, is_json};
 use crate::rules::place;
 
+/// The request media types progenitor 0.15 can send (progenitor-impl's `BodyContentType`).
+/// Any other (`multipart/form-data`, for one) fails inside progenitor with no place.
+const SENDABLE: [&str; 5] = [
+    "application/json",
+    "application/octet-stream",
+    "application/x-www-form-urlencoded",
+    "text/plain",
+    "text/x-markdown",
+];
+
 /// Returns each problem found: its place in the spec, and what to do.
 pub fn problems(spec: &Value) -> Vec<(String, String)> {
     let index = Index::new(spec);
@@ -63,6 +73,28 @@ pub fn problems(spec: &Value) -> Vec<(String, String)> {
                     content.len()
                 ),
             ));
+        }
+        if let Some(content) = op
+            .request_body(&index)
+            .and_then(|body| body.get("content"))
+            .and_then(Value::as_object)
+        {
+            for media in content.keys() {
+                let essence = media.split(';').next().unwrap_or_default().trim();
+                if !is_json(essence) && !SENDABLE.contains(&essence) {
+                    found.push((
+                        place(&format!(
+                            "{}/requestBody/content/{}",
+                            op.pointer,
+                            escape(media)
+                        )),
+                        format!(
+                            "progenitor cannot send a `{essence}` body; send JSON \
+                             (`application/json`), or leave the operation out of the spec"
+                        ),
+                    ));
+                }
+            }
         }
         for (pointer, media, object) in op.media(&index) {
             if is_json(media) && object.get("schema").is_none() {

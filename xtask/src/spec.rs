@@ -25,6 +25,9 @@ pub struct Spec {
     pub api: OpenAPI,
     /// The path as shown in messages (the same as `raw.shown`).
     pub shown: String,
+    /// What normalization changed (`normalize::document`), one line per kind; empty for the
+    /// fragment.
+    pub normalized: Vec<String>,
 }
 
 /// Reads and parses the spec at `path`; `shown` is how messages name it.
@@ -73,9 +76,12 @@ pub fn from_json(value: &serde_json::Value, shown: &str) -> Result<Spec, String>
 /// (`{0: Right-handed}`), which the OpenAPI types refuse when read from YAML. When the bytes do
 /// not read, the document's JSON value (keys made strings, as a JSON document gives them) is
 /// tried before the located error is reported.
-pub fn parse(raw: Raw) -> Result<Spec, String> {
+///
+/// The document is then normalized (`normalize.rs`): `raw.value` and `api` are what generation
+/// reads; the bytes stay as read (the generated header hashes them).
+pub fn parse(mut raw: Raw) -> Result<Spec, String> {
     let shown = raw.shown.clone();
-    let api = if raw.json {
+    let api: OpenAPI = if raw.json {
         serde_json::from_slice(&raw.bytes)
             .map_err(|e| json_error(&shown, "not an OpenAPI 3.0 document", &e))?
     } else {
@@ -85,7 +91,24 @@ pub fn parse(raw: Raw) -> Result<Spec, String> {
                 .map_err(|_| yaml_error(&shown, "not an OpenAPI 3.0 document", &e))?,
         }
     };
-    Ok(Spec { raw, api, shown })
+    let normalized = crate::normalize::document(&mut raw.value);
+    let api = if normalized.is_empty() {
+        api
+    } else {
+        serde_json::from_value(raw.value.clone()).map_err(|e| {
+            format!(
+                "{shown}: the normalized document is not OpenAPI 3.0 ({}); report it with the \
+                 spec",
+                one_line(&e.to_string())
+            )
+        })?
+    };
+    Ok(Spec {
+        raw,
+        api,
+        shown,
+        normalized,
+    })
 }
 
 /// YAML allows any key; JSON (and so the JSON Schema validator) takes strings only.

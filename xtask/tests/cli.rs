@@ -432,6 +432,76 @@ fn the_shapes_of_real_documents_read_point_and_name_as_they_are() {
     );
 }
 
+/// `fixtures/real-shapes/published.yaml`: shapes of Prolific's published document that
+/// progenitor misreads, normalized before generation (xtask/src/normalize.rs).
+#[test]
+fn the_published_documents_shapes_are_normalized_before_generation() {
+    let fixture = root().join("xtask/tests/fixtures/real-shapes");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture.join("published.yaml"),
+        dir.path().join("openapi.yaml"),
+    )
+    .unwrap();
+    let out = generate_in(dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Nothing is changed silently: `generate` says what it did to the document.
+    let report = stdout(&out);
+    assert!(
+        report.contains(
+            "openapi.yaml: normalized: 2 `Authorization` header parameter(s) dropped (the \
+             client sends the token)\n"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("openapi.yaml: normalized: 2 `additionalProperties: false` dropped"),
+        "{report}"
+    );
+    let code = std::fs::read_to_string(dir.path().join("generated.rs")).unwrap();
+    // The token is the client's: no operation asks for it, inline or through a `$ref`.
+    assert!(!code.contains("authorization"), "{code}");
+    // A parameter declared on the path item is the operation's (progenitor merges it).
+    assert!(code.contains("pub fn batch_id<V>("), "{code}");
+    // A closed object composed through `allOf` is a struct of every part's fields, open to
+    // fields Prolific adds; typify had made it an enum without variants, which reads nothing.
+    assert!(!code.contains("pub enum CollectionCreate {}"), "{code}");
+    assert!(!code.contains("deny_unknown_fields"), "{code}");
+    let create = code
+        .split("pub struct CollectionCreate {")
+        .nth(1)
+        .and_then(|rest| rest.split('}').next())
+        .unwrap_or_else(|| panic!("no struct CollectionCreate in {code}"));
+    for field in ["pub name:", "pub project_id:", "pub study_ids:"] {
+        assert!(create.contains(field), "{field} in {create}");
+    }
+    // Dates and ids are text, as Prolific sends them: no chrono or uuid in users' builds, and a
+    // value off the format (a date without its zone) still decodes.
+    assert!(
+        report.contains(
+            "openapi.yaml: normalized: 2 `format` dropped from `date-time`, `date` or `uuid` \
+             strings (read and sent as text)\n"
+        ),
+        "{report}"
+    );
+    assert!(!code.contains("chrono") && !code.contains("uuid"), "{code}");
+    // A body typify makes `Copy` (an enum of strings) is taken by reference in the mocks, as
+    // every body is: httpmock's `json_body_obj` takes one (by value, the mocks did not compile).
+    let mock = std::fs::read_to_string(dir.path().join("mock.rs")).unwrap();
+    assert!(
+        mock.contains("pub fn body(self, value: &types::CollectionAction) -> Self {"),
+        "{mock}"
+    );
+    for field in ["date_created", "owner_id"] {
+        assert!(
+            create.contains(&format!(
+                "pub {field}: ::std::option::Option<::std::string::String>,"
+            )),
+            "{field} in {create}"
+        );
+    }
+}
+
 #[test]
 fn the_xtask_works_on_the_checkout_cargo_runs_it_in_not_the_one_that_built_it() {
     // A second checkout: this binary was built from the first, as happens when two checkouts

@@ -16,7 +16,8 @@
 //!   each documented, so that rustdoc groups them as the spec does.
 //!
 //! The mocks' module has steps of its own: `mock_paths`, every path-parameter setter matches
-//! the value exactly as the SDK sends it; `mock_sealed`, `MockServerExt` is sealed, so that an
+//! the value exactly as the SDK sends it; `mock_bodies`, every body setter takes a reference
+//! (progenitor passes an enum body by value, which does not compile); `mock_sealed`, `MockServerExt` is sealed, so that an
 //! operation added to the spec is a minor release of the mock crate too.
 //!
 //! Each step returns how many places it changed, and `apply` holds that to the count the spec
@@ -24,6 +25,7 @@
 
 mod api_version;
 mod constructors;
+mod mock_bodies;
 mod mock_paths;
 mod mock_sealed;
 mod optional_setters;
@@ -145,6 +147,22 @@ pub fn apply_mock(
     builders: &[crate::builders::Builder],
 ) -> Result<(), String> {
     mock_paths::exact(file, index, builders).map_err(|e| step("mock_paths", e))?;
+    let bodies = index
+        .operations()
+        .iter()
+        .filter(|op| {
+            op.request_body(index)
+                .and_then(|body| body.get("content"))
+                .and_then(serde_json::Value::as_object)
+                .is_some_and(|content| content.keys().any(|m| crate::index::is_json(m)))
+        })
+        .count();
+    count(
+        "mock_bodies",
+        mock_bodies::by_reference(file),
+        bodies,
+        "one `body` setter per operation with a JSON request body",
+    )?;
     count(
         "mock_sealed",
         mock_sealed::seal(file),
