@@ -224,7 +224,7 @@ async fn a_query_the_operation_does_not_declare_is_a_400() {
 #[tokio::test]
 async fn unknown_paths_and_methods_are_404_and_405() {
     let mock = participant_groups().await;
-    let (status, _) = with_token(&mock, "GET", "/api/v1/studies/", None).await;
+    let (status, _) = with_token(&mock, "GET", "/api/v1/no-such-resource/", None).await;
     assert_eq!(status, 404);
     let (status, _) = with_token(&mock, "PUT", GROUPS, Some("{}")).await;
     assert_eq!(status, 405);

@@ -22,10 +22,14 @@ fn every_example_in_the_spec_validates_and_body_examples_roundtrip() {
     assert!(failed.is_empty(), "{failed:#?}");
     let count = |rule| findings.iter().filter(|f| f.rule == rule).count();
     assert!(count("example-valid") >= 7, "{findings:#?}");
-    // Every body example (requests, successes, errors) goes through its generated type.
-    let bodies = prolific_sdk_tests::examples::examples(&spec())
+    // Every body example (requests, successes, errors) of a named schema goes through its
+    // generated type. A body of an inline plain type (a sentence, `type: string`) has no named
+    // type; operations.rs decodes it through its operation.
+    let spec = spec();
+    let bodies = prolific_sdk_tests::examples::examples(&spec)
         .iter()
         .filter(|example| example.schema.contains("/content/"))
+        .filter(|example| spec.pointer(&format!("{}/$ref", example.schema)).is_some())
         .count();
     assert!(
         bodies >= 2 * 7,

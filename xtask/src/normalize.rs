@@ -18,6 +18,11 @@
 //!   chrono's and uuid's types, which the SDK does not depend on, and a value off the format (a
 //!   date-time without its zone, an id that is not a UUID) would fail the whole response. They
 //!   are text, as in the fragment (`ParticipantGroupMember.datetime_created`).
+//! - `default` is dropped from a property an object does not require: typify would make the
+//!   field a plain value filled with the default, so every request would carry it whether the
+//!   user set it or not (`"is_custom_screening": false`, `"actor": "participant"`). Without it
+//!   the field is an `Option`, left out when unset, and Prolific applies its default itself.
+//!   The fragment states such defaults in the property's description instead.
 
 use serde_json::Value;
 
@@ -28,6 +33,7 @@ pub fn document(doc: &mut Value) -> Vec<String> {
     let dropped = authorization_headers(doc);
     let opened = each_schema(doc, Within::Keywords, &mut open_object);
     let texts = each_schema(doc, Within::Keywords, &mut text_format);
+    let defaults = each_schema(doc, Within::Keywords, &mut optional_defaults);
     [
         (
             dropped,
@@ -41,6 +47,11 @@ pub fn document(doc: &mut Value) -> Vec<String> {
         (
             texts,
             "`format` dropped from `date-time`, `date` or `uuid` strings (read and sent as text)",
+        ),
+        (
+            defaults,
+            "`default` dropped from optional properties (the SDK sends only what the user set; \
+             Prolific applies its defaults)",
         ),
     ]
     .into_iter()
@@ -151,6 +162,29 @@ fn text_format(schema: &mut serde_json::Map<String, Value>) -> bool {
     other_crate
 }
 
+/// Drops the `default` of each property the object does not require; returns whether any.
+fn optional_defaults(schema: &mut serde_json::Map<String, Value>) -> bool {
+    let required: Vec<String> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|name| name.as_str().map(str::to_string))
+        .collect();
+    let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return false;
+    };
+    let mut dropped = false;
+    for (name, property) in properties.iter_mut() {
+        if !required.contains(name) {
+            if let Some(property) = property.as_object_mut() {
+                dropped |= property.remove("default").is_some();
+            }
+        }
+    }
+    dropped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +230,39 @@ mod tests {
                     "additionalProperties": {"type": "boolean"}
                 },
                 "example": {"additionalProperties": false}
+            })
+        );
+    }
+
+    #[test]
+    fn an_optional_property_loses_its_default_so_only_what_the_user_set_is_sent() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {"schemas": {"Study": {
+                "type": "object",
+                "required": ["places"],
+                "properties": {
+                    "is_custom_screening": {"type": "boolean", "default": false},
+                    "places": {"type": "integer", "default": 1},
+                    "default": {"type": "string", "default": "kept out"}
+                },
+                "example": {"default": 1}
+            }}}
+        });
+        assert_eq!(
+            document(&mut doc),
+            [
+                "1 `default` dropped from optional properties (the SDK sends only what the user \
+              set; Prolific applies its defaults)"
+            ]
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Study"]["properties"],
+            json!({
+                "is_custom_screening": {"type": "boolean"},
+                "places": {"type": "integer", "default": 1},
+                "default": {"type": "string"}
             })
         );
     }
