@@ -128,20 +128,28 @@ pub fn failures(output: &Output) -> Vec<String> {
 }
 
 /// What `generate` prints for the real spec in a scratch folder, with the state (`updated` or
-/// `up to date`) of the SDK's file, of the mocks and of the operations reference: the counts
-/// come from the spec itself (each operation is a method under a path; each schema becomes one
-/// named type).
+/// `up to date`) of the SDK's file, of the mocks and of the operations reference: the
+/// operations counted in the spec (each a method under a path), the types as the SDK lists
+/// them ([`generated_types`]).
 pub fn generate_report(sdk: &str, mock: &str, reference: &str) -> String {
-    let types = real_spec()["components"]["schemas"]
-        .as_object()
-        .expect("schemas")
-        .len();
+    let types = generated_types();
     let operations = real_spec_operations();
     format!(
         "generated.rs: {operations} operations, {types} types, {sdk}\n\
          mock.rs: mocks of {operations} operations, {mock}\n\
          reference.md: reference of {operations} operations, {reference}\n"
     )
+}
+
+/// How many types the SDK defines, as the tests crate's `type-schemas` lists them: one per
+/// named schema, and one per inline schema typify names (an inline enum such as
+/// `BaseStudyProlificIdOption`, a parameter's enum such as `GetStudiesState`).
+pub fn generated_types() -> usize {
+    let out = std::process::Command::new(tests_binary("type-schemas"))
+        .output()
+        .expect("type-schemas runs");
+    assert!(out.status.success(), "type-schemas failed");
+    String::from_utf8_lossy(&out.stdout).lines().count()
 }
 
 /// How many operations the real spec has: each a method under a path.
