@@ -176,10 +176,8 @@ fn optional_defaults(schema: &mut serde_json::Map<String, Value>) -> bool {
     };
     let mut dropped = false;
     for (name, property) in properties.iter_mut() {
-        if !required.contains(name) {
-            if let Some(property) = property.as_object_mut() {
-                dropped |= property.remove("default").is_some();
-            }
+        if let (false, Some(property)) = (required.contains(name), property.as_object_mut()) {
+            dropped |= property.remove("default").is_some();
         }
     }
     dropped
