@@ -7,7 +7,7 @@
 
 use crate::generated::operations::ProseRules;
 use crate::operation::Sent;
-use crate::types::{CreateParticipantGroupRequest, CreateWorkspace};
+use crate::types::{CreateParticipantGroupRequest, CreateWorkspace, TestStudySetUp};
 
 /// The SDK's implementation of the prose rules.
 pub(crate) struct Rules;
@@ -60,6 +60,26 @@ impl ProseRules for Rules {
                 "`currency_code` is `{other}`; a workspace pays in `GBP` or `USD`, so give one of \
                  them, or leave it out"
             )),
+        }
+    }
+
+    fn one_test_target(_request: &Sent<'_>, body: &TestStudySetUp) -> Result<(), String> {
+        // The published document's `oneOf` of two `required` lists: one target, not both.
+        match (
+            given(&body.target_participant_id),
+            given(&body.target_participant_group_id),
+        ) {
+            (true, false) | (false, true) => Ok(()),
+            (false, false) => Err(
+                "neither `target_participant_id` nor `target_participant_group_id` is set; a \
+                 test study is tried by a participant or a group, so set one of them"
+                    .to_string(),
+            ),
+            (true, true) => Err(
+                "both `target_participant_id` and `target_participant_group_id` are set; a \
+                 test study is tried by a participant or a group, so set only one"
+                    .to_string(),
+            ),
         }
     }
 }
@@ -122,6 +142,44 @@ mod tests {
         );
         let refused = check(serde_json::json!({"title": "W", "currency_code": "EUR"}));
         assert!(refused.unwrap_err().starts_with("`currency_code` is `EUR`"));
+    }
+
+    #[test]
+    fn a_test_study_is_tried_by_one_participant_or_one_group() {
+        let request = reqwest::Client::new()
+            .post("https://api.prolific.com/api/v1/study/s1/test-study")
+            .build()
+            .unwrap();
+        let check = |body: serde_json::Value| {
+            let body: TestStudySetUp = serde_json::from_value(body).unwrap();
+            Rules::one_test_target(&Sent::new(&request), &body)
+        };
+        assert_eq!(
+            check(serde_json::json!({"target_participant_id": "p"})),
+            Ok(())
+        );
+        assert_eq!(
+            check(serde_json::json!({"target_participant_group_id": "g"})),
+            Ok(())
+        );
+        assert!(
+            check(serde_json::json!({}))
+                .unwrap_err()
+                .starts_with("neither")
+        );
+        assert!(
+            check(serde_json::json!({"target_participant_id": " "}))
+                .unwrap_err()
+                .starts_with("neither")
+        );
+        assert!(
+            check(serde_json::json!({
+                "target_participant_id": "p",
+                "target_participant_group_id": "g"
+            }))
+            .unwrap_err()
+            .starts_with("both")
+        );
     }
 
     #[test]
