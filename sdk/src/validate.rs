@@ -7,7 +7,10 @@
 
 use crate::generated::operations::ProseRules;
 use crate::operation::Sent;
-use crate::types::{CreateParticipantGroupRequest, CreateWorkspace, TestStudySetUp};
+use crate::types::{
+    BulkScreenOutRequest, CreateParticipantGroupRequest, CreateWorkspace, SubmissionTransition,
+    SubmissionTransitionAction, TestStudySetUp,
+};
 
 /// The SDK's implementation of the prose rules.
 pub(crate) struct Rules;
@@ -78,6 +81,56 @@ impl ProseRules for Rules {
             (true, true) => Err(
                 "both `target_participant_id` and `target_participant_group_id` are set; a \
                  test study is tried by a participant or a group, so set only one"
+                    .to_string(),
+            ),
+        }
+    }
+
+    fn transition_has_what_its_action_needs(
+        _request: &Sent<'_>,
+        body: &SubmissionTransition,
+    ) -> Result<(), String> {
+        match body.action {
+            SubmissionTransitionAction::Reject => {
+                let message = body.message.as_deref().unwrap_or_default().trim();
+                if message.chars().count() < 100 {
+                    return Err(format!(
+                        "`message` has {} characters; a rejection tells the participant why in at \
+                         least 100, so write more",
+                        message.chars().count()
+                    ));
+                }
+                if body.rejection_category.is_none() {
+                    return Err(
+                        "`rejection_category` is not set; a rejection needs one, so set it"
+                            .to_string(),
+                    );
+                }
+                Ok(())
+            }
+            SubmissionTransitionAction::Complete if !given(&body.completion_code) => Err(
+                "`completion_code` is not set; `COMPLETE` ends a submission with one of the \
+                 study's researcher codes, so set it"
+                    .to_string(),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    fn bonus_or_hourly_reward(
+        _request: &Sent<'_>,
+        body: &BulkScreenOutRequest,
+    ) -> Result<(), String> {
+        match (body.bonus_per_submission, body.reward_per_hour) {
+            (Some(_), None) | (None, Some(_)) => Ok(()),
+            (None, None) => Err(
+                "neither `bonus_per_submission` nor `reward_per_hour` is set; screening out pays \
+                 each participant, so set one of them"
+                    .to_string(),
+            ),
+            (Some(_), Some(_)) => Err(
+                "both `bonus_per_submission` and `reward_per_hour` are set; screening out pays by \
+                 one of them, so set only one"
                     .to_string(),
             ),
         }
@@ -180,6 +233,76 @@ mod tests {
             .unwrap_err()
             .starts_with("both")
         );
+    }
+
+    fn sent() -> reqwest::Request {
+        reqwest::Client::new()
+            .post("https://api.prolific.com/api/v1/submissions/s1/transition/")
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_rejection_says_why_and_a_completion_names_its_code() {
+        let request = sent();
+        let check = |body: serde_json::Value| {
+            let body: SubmissionTransition = serde_json::from_value(body).unwrap();
+            Rules::transition_has_what_its_action_needs(&Sent::new(&request), &body)
+        };
+        let why = "x".repeat(100);
+        assert_eq!(check(serde_json::json!({"action": "APPROVE"})), Ok(()));
+        assert_eq!(
+            check(
+                serde_json::json!({"action": "REJECT", "message": why, "rejection_category": "LOW_EFFORT"})
+            ),
+            Ok(())
+        );
+        let short = check(
+            serde_json::json!({"action": "REJECT", "message": "too quick", "rejection_category": "TOO_QUICKLY"}),
+        );
+        assert!(short.unwrap_err().starts_with("`message` has 9 characters"));
+        let uncategorised = check(serde_json::json!({"action": "REJECT", "message": why}));
+        assert!(
+            uncategorised
+                .unwrap_err()
+                .starts_with("`rejection_category` is not set")
+        );
+        let codeless = check(serde_json::json!({"action": "COMPLETE"}));
+        assert!(
+            codeless
+                .unwrap_err()
+                .starts_with("`completion_code` is not set")
+        );
+        assert_eq!(
+            check(serde_json::json!({"action": "COMPLETE", "completion_code": "R1"})),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn screening_out_pays_by_bonus_or_by_hour() {
+        let request = sent();
+        let check = |body: serde_json::Value| {
+            let body: BulkScreenOutRequest = serde_json::from_value(body).unwrap();
+            Rules::bonus_or_hourly_reward(&Sent::new(&request), &body)
+        };
+        let ids = serde_json::json!(["s1"]);
+        assert_eq!(
+            check(serde_json::json!({"submission_ids": ids, "bonus_per_submission": 0.2})),
+            Ok(())
+        );
+        assert_eq!(
+            check(serde_json::json!({"submission_ids": ids, "reward_per_hour": 6.0})),
+            Ok(())
+        );
+        assert!(
+            check(serde_json::json!({"submission_ids": ids}))
+                .unwrap_err()
+                .starts_with("neither")
+        );
+        assert!(check(serde_json::json!({"submission_ids": ids, "bonus_per_submission": 0.2, "reward_per_hour": 6.0}))
+            .unwrap_err()
+            .starts_with("both"));
     }
 
     #[test]
