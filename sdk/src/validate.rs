@@ -66,6 +66,19 @@ impl ProseRules for Rules {
         }
     }
 
+    fn user_or_since(request: &Sent<'_>) -> Result<(), String> {
+        let given = |name| request.query(name).is_some_and(|v| !v.trim().is_empty());
+        if given("user_id") || given("created_after") {
+            Ok(())
+        } else {
+            Err(
+                "neither `user_id` nor `created_after` is set; Prolific lists the messages with \
+                 one user or since a time, so set one of them"
+                    .to_string(),
+            )
+        }
+    }
+
     fn one_test_target(_request: &Sent<'_>, body: &TestStudySetUp) -> Result<(), String> {
         // The published document's `oneOf` of two `required` lists: one target, not both.
         match (
@@ -303,6 +316,19 @@ mod tests {
         assert!(check(serde_json::json!({"submission_ids": ids, "bonus_per_submission": 0.2, "reward_per_hour": 6.0}))
             .unwrap_err()
             .starts_with("both"));
+    }
+
+    #[test]
+    fn messages_are_listed_with_one_user_or_since_a_time() {
+        let check = |query: &str| {
+            let url = format!("https://api.prolific.com/api/v1/messages/?{query}");
+            let request = reqwest::Client::new().get(url).build().unwrap();
+            Rules::user_or_since(&Sent::new(&request))
+        };
+        assert_eq!(check("user_id=u1"), Ok(()));
+        assert_eq!(check("created_after=2026-11-01T00%3A00%3A00Z"), Ok(()));
+        assert!(check("").unwrap_err().starts_with("neither"));
+        assert!(check("user_id=%20").unwrap_err().starts_with("neither"));
     }
 
     #[test]
