@@ -8,8 +8,8 @@
 use crate::generated::operations::ProseRules;
 use crate::operation::Sent;
 use crate::types::{
-    BulkScreenOutRequest, CreateParticipantGroupRequest, CreateWorkspace, SubmissionTransition,
-    SubmissionTransitionAction, TestStudySetUp,
+    BulkScreenOutRequest, CreateFilterSet, CreateParticipantGroupRequest, CreateWorkspace,
+    SubmissionTransition, SubmissionTransitionAction, TestStudySetUp,
 };
 
 /// The SDK's implementation of the prose rules.
@@ -76,6 +76,35 @@ impl ProseRules for Rules {
                  one user or since a time, so set one of them"
                     .to_string(),
             )
+        }
+    }
+
+    fn workspace_or_organisation(request: &Sent<'_>) -> Result<(), String> {
+        let given = |name| request.query(name).is_some_and(|v| !v.trim().is_empty());
+        if given("workspace_id") || given("organisation_id") {
+            Ok(())
+        } else {
+            Err(
+                "neither `workspace_id` nor `organisation_id` is set; Prolific lists the filter \
+                 sets of one workspace or organisation, so set one of them"
+                    .to_string(),
+            )
+        }
+    }
+
+    fn filter_set_has_one_owner(_request: &Sent<'_>, body: &CreateFilterSet) -> Result<(), String> {
+        match (given(&body.workspace_id), given(&body.organisation_id)) {
+            (true, false) | (false, true) => Ok(()),
+            (false, false) => Err(
+                "neither `workspace_id` nor `organisation_id` is set; a filter set belongs to a \
+                 workspace or an organisation, so set one of them"
+                    .to_string(),
+            ),
+            (true, true) => Err(
+                "both `workspace_id` and `organisation_id` are set; a filter set belongs to a \
+                 workspace or an organisation, so set only one"
+                    .to_string(),
+            ),
         }
     }
 
@@ -329,6 +358,38 @@ mod tests {
         assert_eq!(check("created_after=2026-11-01T00%3A00%3A00Z"), Ok(()));
         assert!(check("").unwrap_err().starts_with("neither"));
         assert!(check("user_id=%20").unwrap_err().starts_with("neither"));
+    }
+
+    #[test]
+    fn a_filter_set_belongs_to_one_workspace_or_organisation() {
+        let list = |query: &str| {
+            let url = format!("https://api.prolific.com/api/v1/filter-sets/?{query}");
+            let request = reqwest::Client::new().get(url).build().unwrap();
+            Rules::workspace_or_organisation(&Sent::new(&request))
+        };
+        assert_eq!(list("workspace_id=w"), Ok(()));
+        assert_eq!(list("organisation_id=o"), Ok(()));
+        assert!(list("").unwrap_err().starts_with("neither"));
+        let request = sent();
+        let create = |body: serde_json::Value| {
+            let body: CreateFilterSet = serde_json::from_value(body).unwrap();
+            Rules::filter_set_has_one_owner(&Sent::new(&request), &body)
+        };
+        assert_eq!(
+            create(serde_json::json!({"workspace_id": "w", "name": "F"})),
+            Ok(())
+        );
+        assert_eq!(create(serde_json::json!({"organisation_id": "o"})), Ok(()));
+        assert!(
+            create(serde_json::json!({"name": "F"}))
+                .unwrap_err()
+                .starts_with("neither")
+        );
+        assert!(
+            create(serde_json::json!({"workspace_id": "w", "organisation_id": "o"}))
+                .unwrap_err()
+                .starts_with("both")
+        );
     }
 
     #[test]
