@@ -808,6 +808,8 @@ pub mod types {
         ManuallyReview(ManuallyReview),
         RequestReturn(RequestReturn),
         DynamicPayment(DynamicPayment),
+        ///A shape this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        Unrecognized(::serde_json::Value),
     }
     impl ::std::convert::From<AutomaticallyApprove> for CompletionCodeAction {
         fn from(value: AutomaticallyApprove) -> Self {
@@ -846,7 +848,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -859,12 +860,16 @@ pub mod types {
         Participant,
         #[serde(rename = "researcher")]
         Researcher,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for CompletionCodeActor {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Participant => f.write_str("participant"),
                 Self::Researcher => f.write_str("researcher"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -903,7 +908,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -926,10 +930,13 @@ pub mod types {
         NoConsent,
         #[serde(rename = "OTHER")]
         Other,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for CompletionCodeCodeType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Completed => f.write_str("COMPLETED"),
                 Self::FailedAttentionCheck => f.write_str("FAILED_ATTENTION_CHECK"),
                 Self::FollowUpStudy => f.write_str("FOLLOW_UP_STUDY"),
@@ -937,6 +944,7 @@ pub mod types {
                 Self::IncompatibleDevice => f.write_str("INCOMPATIBLE_DEVICE"),
                 Self::NoConsent => f.write_str("NO_CONSENT"),
                 Self::Other => f.write_str("OTHER"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -1810,6 +1818,8 @@ pub mod types {
     pub enum FilterListItem {
         SelectFilterListDetailedResponse(SelectFilterListDetailedResponse),
         RangeFilterListDetailedResponse(RangeFilterListDetailedResponse),
+        ///A shape this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        Unrecognized(::serde_json::Value),
     }
     impl ::std::convert::From<SelectFilterListDetailedResponse> for FilterListItem {
         fn from(value: SelectFilterListDetailedResponse) -> Self {
@@ -2055,7 +2065,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2068,12 +2077,16 @@ pub mod types {
         Invited,
         #[serde(rename = "ACCEPTED")]
         Accepted,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for InvitationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Invited => f.write_str("INVITED"),
                 Self::Accepted => f.write_str("ACCEPTED"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -2219,7 +2232,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2240,16 +2252,20 @@ pub mod types {
         Rejections,
         #[serde(rename = "other")]
         Other,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for MessageDataCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::PaymentTiming => f.write_str("payment-timing"),
                 Self::PaymentIssues => f.write_str("payment-issues"),
                 Self::TechnicalIssues => f.write_str("technical-issues"),
                 Self::Feedback => f.write_str("feedback"),
                 Self::Rejections => f.write_str("rejections"),
                 Self::Other => f.write_str("other"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -2553,7 +2569,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2566,12 +2581,16 @@ pub mod types {
         Date,
         #[serde(rename = "integer")]
         Integer,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for RangeFilterListDetailedResponseDataType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Date => f.write_str("date"),
                 Self::Integer => f.write_str("integer"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -2964,7 +2983,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2991,10 +3009,13 @@ pub mod types {
         TimedOut,
         #[serde(rename = "UNKNOWN")]
         Unknown,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for ReturnRequestedResponseStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Active => f.write_str("ACTIVE"),
                 Self::Approved => f.write_str("APPROVED"),
                 Self::AwaitingReview => f.write_str("AWAITING REVIEW"),
@@ -3004,6 +3025,7 @@ pub mod types {
                 Self::Returned => f.write_str("RETURNED"),
                 Self::TimedOut => f.write_str("TIMED-OUT"),
                 Self::Unknown => f.write_str("UNKNOWN"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -3121,7 +3143,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3138,14 +3159,18 @@ pub mod types {
         StudyId,
         #[serde(rename = "ParticipantGroupID")]
         ParticipantGroupId,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for SelectFilterListDetailedResponseDataType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::ChoiceId => f.write_str("ChoiceID"),
                 Self::ParticipantId => f.write_str("ParticipantID"),
                 Self::StudyId => f.write_str("StudyID"),
                 Self::ParticipantGroupId => f.write_str("ParticipantGroupID"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -3454,7 +3479,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3467,12 +3491,16 @@ pub mod types {
         Sensitive,
         #[serde(rename = "explicit")]
         Explicit,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for StudyContentWarningsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Sensitive => f.write_str("sensitive"),
                 Self::Explicit => f.write_str("explicit"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -3576,7 +3604,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3591,13 +3618,17 @@ pub mod types {
         Tablet,
         #[serde(rename = "mobile")]
         Mobile,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for StudyDeviceCompatibilityItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Desktop => f.write_str("desktop"),
                 Self::Tablet => f.write_str("tablet"),
                 Self::Mobile => f.write_str("mobile"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -3639,6 +3670,8 @@ pub mod types {
     pub enum StudyFilter {
         SelectFilter(SelectFilter),
         RangeFilter(RangeFilter),
+        ///A shape this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        Unrecognized(::serde_json::Value),
     }
     impl ::std::convert::From<SelectFilter> for StudyFilter {
         fn from(value: SelectFilter) -> Self {
@@ -3657,7 +3690,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3674,14 +3706,18 @@ pub mod types {
         Download,
         #[serde(rename = "microphone")]
         Microphone,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for StudyPeripheralRequirementsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Audio => f.write_str("audio"),
                 Self::Camera => f.write_str("camera"),
                 Self::Download => f.write_str("download"),
                 Self::Microphone => f.write_str("microphone"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -4097,7 +4133,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4112,13 +4147,17 @@ pub mod types {
         UrlParameters,
         #[serde(rename = "not_required")]
         NotRequired,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for StudyProlificIdOption {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Question => f.write_str("question"),
                 Self::UrlParameters => f.write_str("url_parameters"),
                 Self::NotRequired => f.write_str("not_required"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -4206,7 +4245,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4227,16 +4265,20 @@ pub mod types {
         Paused,
         #[serde(rename = "COMPLETED")]
         Completed,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for StudyShortStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Unpublished => f.write_str("UNPUBLISHED"),
                 Self::Scheduled => f.write_str("SCHEDULED"),
                 Self::Active => f.write_str("ACTIVE"),
                 Self::AwaitingReview => f.write_str("AWAITING REVIEW"),
                 Self::Paused => f.write_str("PAUSED"),
                 Self::Completed => f.write_str("COMPLETED"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -4279,7 +4321,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4294,13 +4335,17 @@ pub mod types {
         UkRepSample,
         #[serde(rename = "US_REP_SAMPLE")]
         UsRepSample,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for StudyShortStudyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Single => f.write_str("SINGLE"),
                 Self::UkRepSample => f.write_str("UK_REP_SAMPLE"),
                 Self::UsRepSample => f.write_str("US_REP_SAMPLE"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -4340,7 +4385,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4361,16 +4405,20 @@ pub mod types {
         Paused,
         #[serde(rename = "COMPLETED")]
         Completed,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for StudyStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Unpublished => f.write_str("UNPUBLISHED"),
                 Self::Scheduled => f.write_str("SCHEDULED"),
                 Self::Active => f.write_str("ACTIVE"),
                 Self::AwaitingReview => f.write_str("AWAITING REVIEW"),
                 Self::Paused => f.write_str("PAUSED"),
                 Self::Completed => f.write_str("COMPLETED"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -4413,7 +4461,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4432,15 +4479,19 @@ pub mod types {
         Interview,
         #[serde(rename = "other")]
         Other,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for StudyStudyLabelsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Survey => f.write_str("survey"),
                 Self::WritingTask => f.write_str("writing_task"),
                 Self::Annotation => f.write_str("annotation"),
                 Self::Interview => f.write_str("interview"),
                 Self::Other => f.write_str("other"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -4671,7 +4722,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4700,10 +4750,13 @@ pub mod types {
         ScreenedOut,
         #[serde(rename = "UNKNOWN")]
         Unknown,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for SubmissionDetailStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Active => f.write_str("ACTIVE"),
                 Self::Approved => f.write_str("APPROVED"),
                 Self::PartiallyApproved => f.write_str("PARTIALLY APPROVED"),
@@ -4714,6 +4767,7 @@ pub mod types {
                 Self::TimedOut => f.write_str("TIMED-OUT"),
                 Self::ScreenedOut => f.write_str("SCREENED OUT"),
                 Self::Unknown => f.write_str("UNKNOWN"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -4803,7 +4857,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4828,10 +4881,13 @@ pub mod types {
         Rejected,
         #[serde(rename = "SCREENED OUT")]
         ScreenedOut,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for SubmissionShortStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Reserved => f.write_str("RESERVED"),
                 Self::Active => f.write_str("ACTIVE"),
                 Self::TimeOut => f.write_str("TIME-OUT"),
@@ -4840,6 +4896,7 @@ pub mod types {
                 Self::Returned => f.write_str("RETURNED"),
                 Self::Rejected => f.write_str("REJECTED"),
                 Self::ScreenedOut => f.write_str("SCREENED OUT"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }
@@ -4884,7 +4941,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4911,10 +4967,13 @@ pub mod types {
         ScreenedOut,
         #[serde(rename = "UNKNOWN")]
         Unknown,
+        ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
+        #[serde(untagged)]
+        Unrecognized(::std::string::String),
     }
     impl ::std::fmt::Display for SubmissionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Active => f.write_str("ACTIVE"),
                 Self::Approved => f.write_str("APPROVED"),
                 Self::AwaitingReview => f.write_str("AWAITING REVIEW"),
@@ -4924,6 +4983,7 @@ pub mod types {
                 Self::TimedOut => f.write_str("TIMED-OUT"),
                 Self::ScreenedOut => f.write_str("SCREENED OUT"),
                 Self::Unknown => f.write_str("UNKNOWN"),
+                Self::Unrecognized(value) => f.write_str(value),
             }
         }
     }

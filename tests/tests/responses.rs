@@ -71,3 +71,49 @@ async fn an_empty_201_body_is_a_decode_error_that_keeps_the_status() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(201));
     insta::assert_snapshot!(error.to_string());
 }
+
+/// The enum policy (spec/README.md, "Enums"): a value Prolific adds to an enum a response
+/// holds reads as `Unrecognized`, keeping its text, instead of failing the whole response.
+#[tokio::test]
+async fn a_status_prolific_adds_later_reads_as_unrecognized_with_its_text() {
+    use prolific_sdk::types::{CompletionCodeAction, CompletionCodeCodeType, StudyStatus};
+    let mut body =
+        example("/paths/~1api~1v1~1studies~1{id}~1/get/responses/200/content/application~1json");
+    body["status"] = serde_json::json!("ARCHIVED");
+    body["completion_codes"][0]["code_type"] = serde_json::json!("CODE_TYPE_OF_2027");
+    let new_action = serde_json::json!({"action": "SEND_MESSAGE", "text": "Thank you"});
+    body["completion_codes"][0]["actions"][0] = new_action.clone();
+    let server = Loopback::start(vec![Canned::json(200, &body)]).await;
+    let study = client(&server)
+        .get_study()
+        .id("s1")
+        .send()
+        .await
+        .expect("a response with values the SDK does not know still decodes")
+        .into_inner();
+    assert_eq!(
+        study.status,
+        StudyStatus::Unrecognized("ARCHIVED".to_string())
+    );
+    assert_eq!(study.status.to_string(), "ARCHIVED");
+    let code_type = &study.completion_codes[0].code_type;
+    assert_eq!(
+        code_type,
+        &CompletionCodeCodeType::Unrecognized("CODE_TYPE_OF_2027".to_string())
+    );
+    // A kind of action this SDK does not know keeps its whole shape; the known ones still read
+    // as their variants (an action's one-value tag stays closed).
+    let actions = &study.completion_codes[0].actions;
+    assert_eq!(actions[0], CompletionCodeAction::Unrecognized(new_action));
+    assert!(matches!(
+        actions[1],
+        CompletionCodeAction::AddToParticipantGroup(_)
+    ));
+    // Written back as it came, so that a study read and sent again keeps the value.
+    let again = serde_json::to_value(&study).unwrap();
+    assert_eq!(again["status"], "ARCHIVED");
+    // A known value still reads as its variant.
+    body["status"] = serde_json::json!("ACTIVE");
+    let known: prolific_sdk::types::Study = serde_json::from_value(body).unwrap();
+    assert_eq!(known.status, StudyStatus::Active);
+}

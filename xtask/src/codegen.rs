@@ -39,7 +39,9 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
     }
 
     let Patched {
-        tokens, type_names, ..
+        tokens,
+        type_names,
+        generator,
     } = run_patched(spec)?;
 
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
@@ -55,11 +57,14 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         .map_err(|e| format!("{}: {e}", spec.shown))?;
     let reference = reference::markdown(&spec.raw.value, &builders)
         .map_err(|e| format!("{}: {e}", spec.shown))?;
+    let answers: Vec<String> = builders.iter().map(|b| b.answer.clone()).collect();
+    let response_enums = rewrite::response_enums(generator.get_type_space(), &answers);
     rewrite::apply(
         &mut file,
         rewrite::Expected::of(&spec.raw.value),
         &crate::index::Index::new(&spec.raw.value),
         &builders,
+        &response_enums,
     )
     .map_err(|e| format!("{}: {e}", spec.shown))?;
     let table: syn::File = syn::parse2(table)

@@ -303,6 +303,11 @@ fn shape(index: &Index, schema: &Value) -> String {
                 .filter(|part| !is_null(index, part))
                 .map(|part| shape(index, part))
                 .collect();
+            // The enum policy's catch-all (`Unrecognized(serde_json::Value)`, rewrite step
+            // `open_enums`) holds what the spec's alternatives do not: it is not one of them.
+            if kinds.len() > 1 {
+                kinds.retain(|kind| kind != "any");
+            }
             kinds.sort();
             kinds.dedup();
             if kinds.len() == 1 {

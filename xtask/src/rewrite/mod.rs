@@ -13,7 +13,10 @@
 //! - `path_segments`: every path parameter becomes exactly one segment through the SDK's own
 //!   encoder, or the request is refused before sending;
 //! - `resource_impls`: the client's methods move into one `impl Client` per resource (tag),
-//!   each documented, so that rustdoc groups them as the spec does.
+//!   each documented, so that rustdoc groups them as the spec does;
+//! - `open_enums`: every enum a response can hold reads a value this SDK does not know as
+//!   `Unrecognized(String)` instead of failing the response; enums only requests hold stay
+//!   closed.
 //!
 //! The mocks' module has steps of its own: `mock_paths`, every path-parameter setter matches
 //! the value exactly as the SDK sends it; `mock_bodies`, every body setter takes a reference
@@ -28,6 +31,7 @@ mod constructors;
 mod mock_bodies;
 mod mock_paths;
 mod mock_sealed;
+mod open_enums;
 mod optional_setters;
 mod path_segments;
 mod resource_impls;
@@ -36,6 +40,8 @@ mod send;
 use serde_json::Value;
 
 use crate::index::Index;
+
+pub use open_enums::response_enums;
 
 /// How many places each step must change, counted from the spec, not from what the steps
 /// find: a step that finds fewer (or more) places than the spec has fails generation, naming
@@ -74,15 +80,22 @@ impl Expected {
 }
 
 /// Applies every step to `file`, in order, each held to its count in `expected`. `index` reads
-/// the spec the file was generated from, and `builders` are progenitor's, read from `file`
-/// before any step.
+/// the spec the file was generated from, `builders` are progenitor's, read from `file` before
+/// any step, and `response_enums` the enums a response can hold ([`response_enums`]).
 pub fn apply(
     file: &mut syn::File,
     expected: Expected,
     index: &Index,
     builders: &[crate::builders::Builder],
+    response_enums: &[String],
 ) -> Result<(), String> {
     let per_operation = "one per operation";
+    count(
+        "open_enums",
+        open_enums::keep_unknown_values(file, response_enums),
+        response_enums.len(),
+        "one per enum a response can hold, from typify's types",
+    )?;
     count(
         "send",
         send::own_responses(file),
@@ -250,7 +263,7 @@ mod tests {
     fn apply_to(file: &mut syn::File, expected: Expected) -> Result<(), String> {
         let builders = crate::builders::read(file).unwrap();
         let spec = real_spec();
-        apply(file, expected, &Index::new(&spec), &builders)
+        apply(file, expected, &Index::new(&spec), &builders, &[])
     }
 
     #[test]
