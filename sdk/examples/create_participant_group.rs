@@ -55,7 +55,7 @@ async fn run(args: Args) -> Result<String, prolific_sdk::Error> {
     // Without a token, a local mock of the endpoint answers: the rest is the same code path.
     let _mock;
     let client = if std::env::var_os(TOKEN_VARIABLE).is_none() {
-        let mock = prolific_sdk_tests::mock::participant_groups().await;
+        let mock = prolific_sdk_tests::mock::start().await;
         eprintln!(
             "{TOKEN_VARIABLE} is not set: sending to a local mock of the endpoint at {} \
              (it checks the request against the spec and answers as Prolific does)",

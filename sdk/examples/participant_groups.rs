@@ -129,7 +129,7 @@ async fn run(command: Command) -> Result<(), Error> {
     // Without a token, a local mock of the API answers: the rest is the same code path.
     let _mock;
     let client = if std::env::var_os(TOKEN_VARIABLE).is_none() {
-        let mock = prolific_sdk_tests::mock::participant_groups().await;
+        let mock = prolific_sdk_tests::mock::start().await;
         eprintln!(
             "{TOKEN_VARIABLE} is not set: sending to a local mock of the API at {} (it checks \
              each request against the spec and keeps its groups only while this command runs)",

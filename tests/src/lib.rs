@@ -1,7 +1,7 @@
 //! Shared helpers of the SDK's integration tests (`tests/tests/*.rs`) and of the SDK's
 //! examples: a recording loopback server (on wiremock), a server of raw bytes for answers no
 //! conforming server sends, the spec's examples, schemas and operations, and a stateful mock of
-//! the participant-groups API that checks requests (and its own answers) against the spec; the
+//! the whole API, driven by the spec, that checks requests (and its own answers) against it; the
 //! JSON Schema of each generated type.
 
 pub mod examples;

@@ -52,9 +52,9 @@ impl Operation {
             .unwrap_or_else(|| panic!("{} declares no 2xx response", self.id))
     }
 
-    /// The example of each of its parameters in `location` (`query`, `path`) that has one, by
-    /// the parameter's name: the path item's parameters and the operation's.
-    pub fn parameter_examples(&self, location: &str) -> BTreeMap<String, Value> {
+    /// Its parameters in `location` (`query`, `path`), as the spec writes them: the path
+    /// item's and the operation's.
+    pub fn parameters(&self, location: &str) -> Vec<Value> {
         let spec = spec();
         let item = self.pointer.rsplit_once('/').map_or("", |(item, _)| item);
         [item, self.pointer.as_str()]
@@ -66,6 +66,14 @@ impl Operation {
             })
             .flatten()
             .filter(|parameter| parameter["in"] == location)
+            .collect()
+    }
+
+    /// The example of each of its parameters in `location` (`query`, `path`) that has one, by
+    /// the parameter's name: the path item's parameters and the operation's.
+    pub fn parameter_examples(&self, location: &str) -> BTreeMap<String, Value> {
+        self.parameters(location)
+            .into_iter()
             .filter_map(|parameter| {
                 let name = parameter["name"].as_str()?.to_string();
                 Some((name, parameter.get("example")?.clone()))

@@ -195,7 +195,7 @@ fn json_out(out: &Output) -> serde_json::Value {
 
 #[tokio::test]
 async fn the_groups_example_takes_a_group_through_its_whole_life_cycle() {
-    let mock = prolific_sdk_tests::mock::participant_groups().await;
+    let mock = prolific_sdk_tests::mock::start().await;
     let created =
         json_out(&groups(&mock, &["create", "--name", "G", "--workspace-id", "w1"]).await);
     let id = created["id"].as_str().unwrap().to_string();
