@@ -1,5 +1,6 @@
-//! The SDK's examples as a user runs them: `create_participant_group` and `participant_groups`,
-//! with a token against a server, and without one against their built-in mock.
+//! The SDK's examples as a user runs them: `create_participant_group`, `participant_groups`
+//! and `researcher_workflow`, with a token against a server, and without one against their
+//! built-in mock.
 //!
 //! `cargo test` builds every example of the workspace before running tests; the binary sits
 //! in `target/<profile>/examples/`, beside this test's own folder.
@@ -273,4 +274,47 @@ fn without_a_token_the_groups_example_runs_the_life_cycle_against_its_mock() {
         stderr.contains("after the delete, reading the group again answers: 404 Not Found"),
         "{stderr}"
     );
+}
+
+#[test]
+fn without_a_token_the_researcher_workflow_runs_every_step_against_its_mock() {
+    let out = run_example("researcher_workflow", &[], &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    // One line per step, in order.
+    let numbers: Vec<&str> = lines.iter().filter_map(|l| l.split('.').next()).collect();
+    assert_eq!(
+        numbers,
+        ["1", "2", "3", "4", "5", "6", "7", "8"],
+        "{stdout}"
+    );
+    assert!(
+        lines[0].ends_with("created with 2 participants"),
+        "{stdout}"
+    );
+    assert!(lines[1].ends_with("created (UNPUBLISHED)"), "{stdout}");
+    assert!(lines[3].ends_with("published (ACTIVE)"), "{stdout}");
+    assert!(lines[4].contains("listed and approved"), "{stdout}");
+    assert!(lines[7].ends_with("stopped (COMPLETED)"), "{stdout}");
+}
+
+#[test]
+fn with_a_token_the_researcher_workflow_asks_before_spending_real_funds() {
+    let out = run_example(
+        "researcher_workflow",
+        &[],
+        &[
+            ("PROLIFIC_TOKEN", "tok-3f9a-must-not-leak"),
+            ("PROLIFIC_URL", "http://127.0.0.1:9"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("add --spend-the-workspace-funds to go ahead"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("tok-3f9a"), "{stderr}");
 }
