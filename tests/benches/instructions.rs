@@ -18,12 +18,14 @@ mod inputs;
 use std::hint::black_box;
 
 use gungraun::{library_benchmark, library_benchmark_group, main};
-use handwritten_client::{Group, GroupList, NewGroup};
-use prolific_sdk::types::{CreateParticipantGroupRequest, ParticipantGroup, ParticipantGroupList};
+use handwritten_client::{Group, GroupList, NewGroup, StudyList};
+use prolific_sdk::types::{
+    CreateParticipantGroupRequest, ParticipantGroup, ParticipantGroupList, StudiesListResponse,
+};
 
 use inputs::{
     created, handwritten_http, handwritten_request, list_page, sdk_request,
-    sdk_request_as_built_for_both,
+    sdk_request_as_built_for_both, study_page,
 };
 
 /// A `created-server` process, stopped when dropped (its input closes).
@@ -171,6 +173,18 @@ fn decode_list_page_handwritten(bytes: Vec<u8>) -> GroupList {
     black_box(serde_json::from_slice(black_box(&bytes)).expect("decodes"))
 }
 
+#[library_benchmark]
+#[bench::hundred_studies(setup = study_page)]
+fn decode_study_page_sdk(bytes: Vec<u8>) -> StudiesListResponse {
+    black_box(serde_json::from_slice(black_box(&bytes)).expect("decodes"))
+}
+
+#[library_benchmark]
+#[bench::hundred_studies(setup = study_page)]
+fn decode_study_page_handwritten(bytes: Vec<u8>) -> StudyList {
+    black_box(serde_json::from_slice(black_box(&bytes)).expect("decodes"))
+}
+
 // Each returns its `Ready` beside the answer: dropping the server, the runtime and the client
 // then happens after the count, not in it.
 #[library_benchmark]
@@ -205,9 +219,15 @@ library_benchmark_group!(
     benchmarks = decode_list_page_sdk, decode_list_page_handwritten
 );
 
+library_benchmark_group!(
+    name = decode_study_page;
+    benchmarks = decode_study_page_sdk, decode_study_page_handwritten
+);
+
 main!(
     library_benchmark_groups = encode,
     decode,
     decode_list_page,
+    decode_study_page,
     create
 );

@@ -1,6 +1,7 @@
 //! What a user would write instead of the SDK: one function and two serde structs for
-//! `POST /api/v1/participant-groups/`, on reqwest with the SDK's TLS. The benchmarks compare
-//! the SDK against it (speed, build time, dependency count); it is not for use.
+//! `POST /api/v1/participant-groups/`, on reqwest with the SDK's TLS, and the structs of a page
+//! of studies (`GET /api/v1/studies/`). The benchmarks compare the SDK against it (speed,
+//! build time, dependency count); it is not for use.
 
 use serde::{Deserialize, Serialize};
 
@@ -79,6 +80,45 @@ pub struct CompletionCode {
     pub code: String,
     /// Its type.
     pub code_type: Option<String>,
+}
+
+/// A page of studies, as `GET /api/v1/studies/` answers.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StudyList {
+    /// The studies.
+    pub results: Vec<StudySummary>,
+}
+
+/// A study in a list, with the fields the SDK's `StudyShort` decodes. The status and the
+/// study type are text: a user who must not fail on a value Prolific adds writes them so.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StudySummary {
+    /// The id.
+    pub id: String,
+    /// The name participants see.
+    pub name: String,
+    /// The name only the researcher sees.
+    pub internal_name: Option<String>,
+    /// The status.
+    pub status: Option<String>,
+    /// The kind of sample.
+    pub study_type: Option<String>,
+    /// The places.
+    pub total_available_places: Option<f64>,
+    /// The places taken.
+    pub places_taken: Option<f64>,
+    /// The submissions.
+    pub number_of_submissions: Option<f64>,
+    /// The reward.
+    pub reward: Option<f64>,
+    /// The cost.
+    pub total_cost: Option<f64>,
+    /// When it was published.
+    pub published_at: Option<String>,
+    /// When it is to be published.
+    pub publish_at: Option<String>,
+    /// When it was created.
+    pub date_created: Option<String>,
 }
 
 /// Creates a group: the same request the SDK sends, and the same decoding of the answer.

@@ -1,5 +1,6 @@
 //! What both benchmarks feed the SDK and the hand-written client: the spec's documented
-//! request and response, and a page of 1,000 groups, the same bytes for both sides.
+//! request and response, a page of 1,000 groups and a page of 100 studies, the same bytes for
+//! both sides.
 
 #![allow(dead_code)] // each benchmark uses its own part
 
@@ -77,6 +78,32 @@ pub fn list_page() -> Vec<u8> {
             group["id"] = format!("{i:024x}").into();
             group["name"] = format!("Group {i}").into();
             group
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({ "results": page })).expect("JSON encodes")
+}
+
+/// The study list's documented 200 body, in the spec.
+pub const STUDIES: &str = "/paths/~1api~1v1~1studies~1/get/responses/200/content/application~1json";
+
+/// A list page of 100 documented studies, each with its own id and name, in the statuses a
+/// page shows (so that the status enum is decoded in each of its common values).
+pub fn study_page() -> Vec<u8> {
+    let documented = example(STUDIES)["results"][0].clone();
+    let statuses = [
+        "ACTIVE",
+        "COMPLETED",
+        "AWAITING REVIEW",
+        "PAUSED",
+        "UNPUBLISHED",
+    ];
+    let page: Vec<serde_json::Value> = (0..100)
+        .map(|i| {
+            let mut study = documented.clone();
+            study["id"] = format!("{i:024x}").into();
+            study["name"] = format!("Study {i}").into();
+            study["status"] = statuses[i % statuses.len()].into();
+            study
         })
         .collect();
     serde_json::to_vec(&serde_json::json!({ "results": page })).expect("JSON encodes")
