@@ -21954,7 +21954,8 @@ pub(crate) mod operations {
 }
 /// Calls `$callback!` with every operation: its operationId, the client's method, its
 /// path parameters, its required and optional query parameters (each as its name on
-/// the wire, its setter and its type), and its body's type, so that tests call every
+/// the wire, its setter and its type), its body's type, and how its success is read
+/// (`json`, `text`, `text_or_json`), so that tests call every
 /// operation from the spec's examples without a hand-written call each. Not part of the
 /// SDK's API.
 #[doc(hidden)]
@@ -21962,107 +21963,118 @@ pub(crate) mod operations {
 macro_rules! for_each_operation {
     ($callback:ident) => {
         $callback ! { "PayBonusPayments" pay_bonus_payments path[("id", id,
-        ::std::string::String)] query[] optional[] body[]; "GetEligibleCount"
-        get_eligible_count path[] query[] optional[]
-        body[$crate::types::RequirementsCountRequest]; "GetEligibilityRequirements"
-        get_eligibility_requirements path[] query[] optional[] body[]; "GetFilterSets"
-        get_filter_sets path[] query[] optional[("workspace_id", workspace_id,
-        ::std::string::String), ("organisation_id", organisation_id,
-        ::std::string::String)] body[]; "CreateFilterSet" create_filter_set path[]
-        query[] optional[] body[$crate::types::CreateFilterSet]; "GetFilterSet"
-        get_filter_set path[("id", id, ::std::string::String)] query[]
-        optional[("version_number", version_number, i64)] body[]; "DeleteFilterSet"
-        delete_filter_set path[("id", id, ::std::string::String)] query[] optional[]
-        body[]; "UpdateFilterSet" update_filter_set path[("id", id,
-        ::std::string::String)] query[] optional[] body[$crate::types::UpdateFilterSet];
+        ::std::string::String)] query[] optional[] body[] answer[json];
+        "GetEligibleCount" get_eligible_count path[] query[] optional[]
+        body[$crate::types::RequirementsCountRequest] answer[json];
+        "GetEligibilityRequirements" get_eligibility_requirements path[] query[]
+        optional[] body[] answer[json]; "GetFilterSets" get_filter_sets path[] query[]
+        optional[("workspace_id", workspace_id, ::std::string::String),
+        ("organisation_id", organisation_id, ::std::string::String)] body[] answer[json];
+        "CreateFilterSet" create_filter_set path[] query[] optional[]
+        body[$crate::types::CreateFilterSet] answer[json]; "GetFilterSet" get_filter_set
+        path[("id", id, ::std::string::String)] query[] optional[("version_number",
+        version_number, i64)] body[] answer[json]; "DeleteFilterSet" delete_filter_set
+        path[("id", id, ::std::string::String)] query[] optional[] body[] answer[json];
+        "UpdateFilterSet" update_filter_set path[("id", id, ::std::string::String)]
+        query[] optional[] body[$crate::types::UpdateFilterSet] answer[json];
         "CloneFilterSet" clone_filter_set path[("id", id, ::std::string::String)] query[]
-        optional[] body[$crate::types::CloneFilterSetRequest]; "LockFilterSet"
-        lock_filter_set path[("id", id, ::std::string::String)] query[] optional[]
-        body[]; "UnlockFilterSet" unlock_filter_set path[("id", id,
-        ::std::string::String)] query[] optional[] body[]; "GetFilters" get_filters
-        path[] query[] optional[("detailed", detailed, ::std::string::String),
-        ("workspace_id", workspace_id, ::std::string::String)] body[]; "CreateInvitation"
-        create_invitation path[] query[] optional[]
-        body[$crate::types::CreateInvitationRequest]; "GetMessages" get_messages path[]
-        query[] optional[("user_id", user_id, ::std::string::String), ("created_after",
-        created_after, ::std::string::String)] body[]; "SendMessage" send_message path[]
-        query[] optional[] body[$crate::types::SendMessage]; "SendBulkMessage"
-        send_bulk_message path[] query[] optional[] body[$crate::types::SendBulkMessage];
-        "SendMessageToParticipantGroup" send_message_to_participant_group path[] query[]
-        optional[] body[$crate::types::MessageParticipantGroup]; "GetUnreadMessages"
-        get_unread_messages path[] query[] optional[] body[]; "get-participant-groups"
-        get_participant_groups path[] query[] optional[("workspace_id", workspace_id,
-        ::std::string::String), ("project_id", project_id, ::std::string::String),
-        ("active", active, bool)] body[]; "create-participant-group"
-        create_participant_group path[] query[] optional[]
-        body[$crate::types::CreateParticipantGroupRequest]; "get-participant-group"
-        get_participant_group path[("id", id, ::std::string::String)] query[] optional[]
-        body[]; "delete-participant-group" delete_participant_group path[("id", id,
-        ::std::string::String)] query[] optional[] body[]; "update-participant-group"
-        update_participant_group path[("id", id, ::std::string::String)] query[]
-        optional[] body[$crate::types::UpdateParticipantGroupRequest];
+        optional[] body[$crate::types::CloneFilterSetRequest] answer[json];
+        "LockFilterSet" lock_filter_set path[("id", id, ::std::string::String)] query[]
+        optional[] body[] answer[json]; "UnlockFilterSet" unlock_filter_set path[("id",
+        id, ::std::string::String)] query[] optional[] body[] answer[json]; "GetFilters"
+        get_filters path[] query[] optional[("detailed", detailed,
+        ::std::string::String), ("workspace_id", workspace_id, ::std::string::String)]
+        body[] answer[json]; "CreateInvitation" create_invitation path[] query[]
+        optional[] body[$crate::types::CreateInvitationRequest] answer[json];
+        "GetMessages" get_messages path[] query[] optional[("user_id", user_id,
+        ::std::string::String), ("created_after", created_after, ::std::string::String)]
+        body[] answer[json]; "SendMessage" send_message path[] query[] optional[]
+        body[$crate::types::SendMessage] answer[json]; "SendBulkMessage"
+        send_bulk_message path[] query[] optional[] body[$crate::types::SendBulkMessage]
+        answer[json]; "SendMessageToParticipantGroup" send_message_to_participant_group
+        path[] query[] optional[] body[$crate::types::MessageParticipantGroup]
+        answer[json]; "GetUnreadMessages" get_unread_messages path[] query[] optional[]
+        body[] answer[json]; "get-participant-groups" get_participant_groups path[]
+        query[] optional[("workspace_id", workspace_id, ::std::string::String),
+        ("project_id", project_id, ::std::string::String), ("active", active, bool)]
+        body[] answer[json]; "create-participant-group" create_participant_group path[]
+        query[] optional[] body[$crate::types::CreateParticipantGroupRequest]
+        answer[json]; "get-participant-group" get_participant_group path[("id", id,
+        ::std::string::String)] query[] optional[] body[] answer[json];
+        "delete-participant-group" delete_participant_group path[("id", id,
+        ::std::string::String)] query[] optional[] body[] answer[json];
+        "update-participant-group" update_participant_group path[("id", id,
+        ::std::string::String)] query[] optional[]
+        body[$crate::types::UpdateParticipantGroupRequest] answer[json];
         "get-participant-group-participants" get_participant_group_participants
-        path[("id", id, ::std::string::String)] query[] optional[] body[];
+        path[("id", id, ::std::string::String)] query[] optional[] body[] answer[json];
         "add-to-participant-group" add_to_participant_group path[("id", id,
-        ::std::string::String)] query[] optional[] body[$crate::types::ParticipantIds];
-        "remove-from-participant-group" remove_from_participant_group path[("id", id,
-        ::std::string::String)] query[] optional[] body[$crate::types::ParticipantIds];
-        "GetProject" get_project path[("project_id", project_id, ::std::string::String)]
-        query[] optional[] body[]; "UpdateProject" update_project path[("project_id",
-        project_id, ::std::string::String)] query[] optional[]
-        body[$crate::types::Project]; "GetProjectStudies" get_project_studies
-        path[("project_id", project_id, ::std::string::String)] query[] optional[]
-        body[]; "GetStudies" get_studies path[] query[] optional[("state", state,
-        $crate::types::GetStudiesState)] body[]; "CreateStudy" create_study path[]
-        query[] optional[] body[$crate::types::CreateStudy];
-        "PostStudyPredictedRecruitmentTime" post_study_predicted_recruitment_time path[]
-        query[] optional[] body[$crate::types::StudyPredictedRecruitmentTimeRequest];
-        "GetStudy" get_study path[("id", id, ::std::string::String)] query[] optional[]
-        body[]; "DeleteStudy" delete_study path[("id", id, ::std::string::String)]
-        query[] optional[] body[]; "UpdateStudy" update_study path[("id", id,
-        ::std::string::String)] query[] optional[] body[$crate::types::BaseStudy];
-        "GetStudyAccessDetailsProgress" get_study_access_details_progress path[("id", id,
-        ::std::string::String)] query[] optional[] body[];
-        "CalculateBulkScreenOutPayment" calculate_bulk_screen_out_payment path[("id", id,
-        ::std::string::String)] query[] optional[]
-        body[$crate::types::BulkScreenOutPaymentCalculatorRequest]; "DuplicateStudy"
-        duplicate_study path[("id", id, ::std::string::String)] query[] optional[]
-        body[$crate::types::DuplicateStudyRequest]; "GetStudyCost" get_study_cost
-        path[("id", id, ::std::string::String)] query[] optional[("is_projected",
-        is_projected, bool)] body[]; "BulkScreenOutSubmissions"
-        bulk_screen_out_submissions path[("id", id, ::std::string::String)] query[]
-        optional[] body[$crate::types::BulkScreenOutRequest]; "GetStudySubmissions"
-        get_study_submissions path[("id", id, ::std::string::String)] query[] optional[]
-        body[]; "PublishStudy" publish_study path[("id", id, ::std::string::String)]
-        query[] optional[] body[$crate::types::StudyTransition];
-        "GetStudyPredictedRecruitmentTime" get_study_predicted_recruitment_time
-        path[("study_id", study_id, ::std::string::String)] query[] optional[] body[];
-        "CalculateStudyCost" calculate_study_cost path[] query[] optional[]
-        body[$crate::types::StudyCostRequest]; "TestStudySetUp" test_study_set_up
+        ::std::string::String)] query[] optional[] body[$crate::types::ParticipantIds]
+        answer[json]; "remove-from-participant-group" remove_from_participant_group
         path[("id", id, ::std::string::String)] query[] optional[]
-        body[$crate::types::TestStudySetUp]; "GetSubmissions" get_submissions path[]
-        query[] optional[("study", study, ::std::string::String)] body[];
-        "CreateBonusPayments" create_bonus_payments path[] query[] optional[]
-        body[$crate::types::CreateBonusPaymentsRequest]; "BulkApproveSubmissions"
-        bulk_approve_submissions path[] query[] optional[]
-        body[$crate::types::BulkApproveSubmissionsRequest]; "GetSubmission"
-        get_submission path[("id", id, ::std::string::String)] query[] optional[] body[];
-        "RequestSubmissionReturn" request_submission_return path[("id", id,
+        body[$crate::types::ParticipantIds] answer[json]; "GetProject" get_project
+        path[("project_id", project_id, ::std::string::String)] query[] optional[] body[]
+        answer[json]; "UpdateProject" update_project path[("project_id", project_id,
+        ::std::string::String)] query[] optional[] body[$crate::types::Project]
+        answer[json]; "GetProjectStudies" get_project_studies path[("project_id",
+        project_id, ::std::string::String)] query[] optional[] body[] answer[json];
+        "GetStudies" get_studies path[] query[] optional[("state", state,
+        $crate::types::GetStudiesState)] body[] answer[json]; "CreateStudy" create_study
+        path[] query[] optional[] body[$crate::types::CreateStudy] answer[json];
+        "PostStudyPredictedRecruitmentTime" post_study_predicted_recruitment_time path[]
+        query[] optional[] body[$crate::types::StudyPredictedRecruitmentTimeRequest]
+        answer[json]; "GetStudy" get_study path[("id", id, ::std::string::String)]
+        query[] optional[] body[] answer[json]; "DeleteStudy" delete_study path[("id",
+        id, ::std::string::String)] query[] optional[] body[] answer[json]; "UpdateStudy"
+        update_study path[("id", id, ::std::string::String)] query[] optional[]
+        body[$crate::types::BaseStudy] answer[json]; "GetStudyAccessDetailsProgress"
+        get_study_access_details_progress path[("id", id, ::std::string::String)] query[]
+        optional[] body[] answer[json]; "CalculateBulkScreenOutPayment"
+        calculate_bulk_screen_out_payment path[("id", id, ::std::string::String)] query[]
+        optional[] body[$crate::types::BulkScreenOutPaymentCalculatorRequest]
+        answer[json]; "DuplicateStudy" duplicate_study path[("id", id,
         ::std::string::String)] query[] optional[]
-        body[$crate::types::RequestSubmissionReturnRequest]; "TransitionSubmission"
-        transition_submission path[("id", id, ::std::string::String)] query[] optional[]
-        body[$crate::types::SubmissionTransition]; "GetUser" get_user path[] query[]
-        optional[] body[]; "GetWorkspaces" get_workspaces path[] query[] optional[]
-        body[]; "CreateWorkspace" create_workspace path[] query[] optional[]
-        body[$crate::types::CreateWorkspace]; "GetWorkspace" get_workspace
-        path[("workspace_id", workspace_id, ::std::string::String)] query[] optional[]
-        body[]; "UpdateWorkspace" update_workspace path[("workspace_id", workspace_id,
-        ::std::string::String)] query[] optional[] body[$crate::types::Workspace];
+        body[$crate::types::DuplicateStudyRequest] answer[json]; "GetStudyCost"
+        get_study_cost path[("id", id, ::std::string::String)] query[]
+        optional[("is_projected", is_projected, bool)] body[] answer[json];
+        "BulkScreenOutSubmissions" bulk_screen_out_submissions path[("id", id,
+        ::std::string::String)] query[] optional[]
+        body[$crate::types::BulkScreenOutRequest] answer[json]; "GetStudySubmissions"
+        get_study_submissions path[("id", id, ::std::string::String)] query[] optional[]
+        body[] answer[json]; "PublishStudy" publish_study path[("id", id,
+        ::std::string::String)] query[] optional[] body[$crate::types::StudyTransition]
+        answer[json]; "GetStudyPredictedRecruitmentTime"
+        get_study_predicted_recruitment_time path[("study_id", study_id,
+        ::std::string::String)] query[] optional[] body[] answer[json];
+        "CalculateStudyCost" calculate_study_cost path[] query[] optional[]
+        body[$crate::types::StudyCostRequest] answer[json]; "TestStudySetUp"
+        test_study_set_up path[("id", id, ::std::string::String)] query[] optional[]
+        body[$crate::types::TestStudySetUp] answer[json]; "GetSubmissions"
+        get_submissions path[] query[] optional[("study", study, ::std::string::String)]
+        body[] answer[json]; "CreateBonusPayments" create_bonus_payments path[] query[]
+        optional[] body[$crate::types::CreateBonusPaymentsRequest] answer[json];
+        "BulkApproveSubmissions" bulk_approve_submissions path[] query[] optional[]
+        body[$crate::types::BulkApproveSubmissionsRequest] answer[json]; "GetSubmission"
+        get_submission path[("id", id, ::std::string::String)] query[] optional[] body[]
+        answer[json]; "RequestSubmissionReturn" request_submission_return path[("id", id,
+        ::std::string::String)] query[] optional[]
+        body[$crate::types::RequestSubmissionReturnRequest] answer[json];
+        "TransitionSubmission" transition_submission path[("id", id,
+        ::std::string::String)] query[] optional[]
+        body[$crate::types::SubmissionTransition] answer[json]; "GetUser" get_user path[]
+        query[] optional[] body[] answer[json]; "GetWorkspaces" get_workspaces path[]
+        query[] optional[] body[] answer[json]; "CreateWorkspace" create_workspace path[]
+        query[] optional[] body[$crate::types::CreateWorkspace] answer[json];
+        "GetWorkspace" get_workspace path[("workspace_id", workspace_id,
+        ::std::string::String)] query[] optional[] body[] answer[json]; "UpdateWorkspace"
+        update_workspace path[("workspace_id", workspace_id, ::std::string::String)]
+        query[] optional[] body[$crate::types::Workspace] answer[json];
         "GetWorkspaceBalance" get_workspace_balance path[("workspace_id", workspace_id,
-        ::std::string::String)] query[] optional[] body[]; "GetProjects" get_projects
+        ::std::string::String)] query[] optional[] body[] answer[json]; "GetProjects"
+        get_projects path[("workspace_id", workspace_id, ::std::string::String)] query[]
+        optional[] body[] answer[json]; "CreateProject" create_project
         path[("workspace_id", workspace_id, ::std::string::String)] query[] optional[]
-        body[]; "CreateProject" create_project path[("workspace_id", workspace_id,
-        ::std::string::String)] query[] optional[] body[$crate::types::CreateProject]; }
+        body[$crate::types::CreateProject] answer[json]; }
     };
 }
 /// Calls `$callback!` with the name of every type generated from the spec, so that
