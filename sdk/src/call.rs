@@ -2,6 +2,10 @@
 //! xtask/src/rewrite/send.rs) matches on the status and calls [`decode`] for a declared success
 //! and [`failure`] for anything else. Both read the body through [`read_body`], under the
 //! client's cap, and every error they return carries the response's real status.
+//!
+//! A declared success that is text (`text/*`, a CSV export) calls [`text`] instead, or
+//! [`text_or_json`] when JSON is declared beside it: the text is handed over unread
+//! ([`crate::Text`]), for the user to read under the cap or stream to a writer.
 
 use std::convert::Infallible;
 
@@ -11,6 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Client;
 use crate::error::{ApiError, Attempts, DecodeError, Error, ErrorBody, TransportError, excerpt};
+use crate::text::{Text, TextOr};
 
 /// What sending a request gave (`hooks::send`): the last attempt's outcome, and the attempts.
 pub(crate) struct Exchange {
@@ -56,7 +61,7 @@ pub(crate) async fn decode<T: DeserializeOwned>(
     let attempts = attempts(&mut response);
     // The headers move into the `ResponseValue`: the body's length is known without them.
     let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
-    let bytes = read_body(client, response, &attempts).await?;
+    let bytes = read_body(cap(client), JSON_HINT, response, &attempts).await?;
     match serde_json::from_slice(&bytes) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
         Err(reason) => Err(Error::Decode(DecodeError {
@@ -68,12 +73,82 @@ pub(crate) async fn decode<T: DeserializeOwned>(
     }
 }
 
+/// A declared success that is text: handed over unread, with the client's cap and the attempts,
+/// for [`Text`]'s bounded reads or its streaming.
+// Called by the generated `send()` of an operation whose success is text; a spec without one
+// leaves it unused.
+#[allow(dead_code)]
+pub(crate) async fn text(
+    client: &Client,
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<Text>, Error> {
+    let attempts = attempts(&mut response);
+    let (status, headers) = (response.status(), response.headers().clone());
+    let text = Text::new(response, cap(client), attempts);
+    Ok(ResponseValue::new(text, status, headers))
+}
+
+/// A declared success that is text or JSON: JSON (by its `Content-Type`) is decoded as
+/// [`decode`] does; anything else is text, as [`text`] hands it over. A body without a
+/// `Content-Type` is text: its bytes stay the user's to read.
+// Called by the generated `send()` of an operation whose success is text; a spec without one
+// leaves it unused.
+#[allow(dead_code)]
+pub(crate) async fn text_or_json<T: DeserializeOwned>(
+    client: &Client,
+    response: reqwest::Response,
+) -> Result<ResponseValue<TextOr<T>>, Error> {
+    if is_json(&response) {
+        let value = decode::<T>(client, response).await?;
+        let (status, headers) = (value.status(), value.headers().clone());
+        return Ok(ResponseValue::new(
+            TextOr::Json(value.into_inner()),
+            status,
+            headers,
+        ));
+    }
+    let value = text(client, response).await?;
+    let (status, headers) = (value.status(), value.headers().clone());
+    Ok(ResponseValue::new(
+        TextOr::Text(value.into_inner()),
+        status,
+        headers,
+    ))
+}
+
+/// Whether the response says its body is JSON: `application/json` or a `+json` type, with any
+/// parameters.
+fn is_json(response: &reqwest::Response) -> bool {
+    let Some(value) = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.to_ascii_lowercase().ends_with("+json")
+}
+
+/// The client's cap on a body read whole.
+fn cap(client: &Client) -> usize {
+    client.inner.max_response_bytes
+}
+
+/// What an error for a JSON body over the cap says to do.
+const JSON_HINT: &str = "raise it with ClientBuilder::max_response_bytes";
+
+/// What an error for a text body over the cap says to do: it can be streamed instead.
+pub(crate) const TEXT_HINT: &str =
+    "raise it with ClientBuilder::max_response_bytes, or stream it with Text::write_to";
+
 /// An error status (declared or not), or a status the spec does not declare: an API error
 /// whatever its body for a 4xx or 5xx, and a decode error for any other status.
 pub(crate) async fn failure(client: &Client, mut response: reqwest::Response) -> Error {
     let attempts = attempts(&mut response);
     let status = response.status();
-    let bytes = match read_body(client, response, &attempts).await {
+    let bytes = match read_body(cap(client), JSON_HINT, response, &attempts).await {
         Ok(bytes) => bytes,
         Err(error) => return error,
     };
@@ -120,23 +195,21 @@ fn before_response(error: GeneratedError<Infallible>) -> Error {
     }
 }
 
-/// The one reader of response bodies: the whole body, or an error once it grows past the
-/// client's cap (`ClientBuilder::max_response_bytes`). Memory stays within the cap: a
-/// `Content-Length` above it is refused before reading, and reading stops at the cap.
-async fn read_body(
-    client: &Client,
+/// The one reader of whole response bodies: the whole body, or an error once it grows past
+/// `cap` (the client's `ClientBuilder::max_response_bytes`), saying what to do (`hint`).
+/// Memory stays within the cap: a `Content-Length` above it is refused before reading, and
+/// reading stops at the cap. (`Text::write_to` streams instead, never holding the body.)
+pub(crate) async fn read_body(
+    cap: usize,
+    hint: &str,
     mut response: reqwest::Response,
     attempts: &Attempts,
 ) -> Result<Bytes, Error> {
-    let cap = client.inner.max_response_bytes;
     let status = response.status();
     let too_large = || {
         Error::Decode(DecodeError {
             status,
-            reason: format!(
-                "the body is larger than the client's cap of {cap} bytes; raise it with \
-                 ClientBuilder::max_response_bytes"
-            ),
+            reason: format!("the body is larger than the client's cap of {cap} bytes; {hint}"),
             excerpt: None,
             attempts: attempts.clone(),
         })

@@ -30,6 +30,9 @@ pub enum Error {
     Validation(String),
     /// The client cannot be built as configured (a missing token, an `http://` URL, ...).
     Config(String),
+    /// A text body streamed to a writer ([`Text::write_to`](crate::Text::write_to)) could not
+    /// be written to it: the writer failed, not the exchange with Prolific.
+    Write(WriteError),
 }
 
 impl Error {
@@ -39,6 +42,7 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::Transport(e) => e.status(),
+            Error::Write(e) => Some(e.status),
             Error::Validation(_) | Error::Config(_) => None,
         }
     }
@@ -51,6 +55,7 @@ impl Error {
             Error::Api(e) => e.attempts.sent,
             Error::Decode(e) => e.attempts.sent,
             Error::Transport(e) => e.attempts.sent,
+            Error::Write(e) => e.attempts.sent,
             Error::Validation(_) | Error::Config(_) => 0,
         }
     }
@@ -74,6 +79,7 @@ impl fmt::Display for Error {
                 write!(f, "invalid request, nothing was sent: {message}")
             }
             Error::Config(message) => f.write_str(message),
+            Error::Write(e) => e.fmt(f),
         }
     }
 }
@@ -82,6 +88,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(&e.source),
+            Error::Write(e) => Some(&e.source),
             _ => None,
         }
     }
@@ -240,6 +247,40 @@ impl fmt::Display for TransportError {
             write!(f, ": {e}")?;
             cause = e.source();
         }
+        self.attempts.fmt(f)
+    }
+}
+
+/// A text body could not be written to the writer it was streamed to
+/// ([`Text::write_to`](crate::Text::write_to)). The response had arrived: its status is kept.
+#[derive(Debug)]
+pub struct WriteError {
+    pub(crate) source: std::io::Error,
+    pub(crate) status: StatusCode,
+    pub(crate) attempts: Attempts,
+}
+
+impl WriteError {
+    /// The status of the response being written.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The writer's own error.
+    pub fn io_error(&self) -> &std::io::Error {
+        &self.source
+    }
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The writer's error is the user's own (a full disk, a closed pipe): it holds no token.
+        write!(
+            f,
+            "{}: the body could not be written to the writer given ({}); fix the writer (a full \
+             disk, a closed pipe), then send the request again",
+            self.status, self.source
+        )?;
         self.attempts.fmt(f)
     }
 }

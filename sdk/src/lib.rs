@@ -47,6 +47,9 @@
 //!   default), and returns [`Error`], whose variants tell apart an API error (with Prolific's
 //!   `error_code`, `title` and `detail`), a transport failure, an unreadable response, and a
 //!   request refused before sending. Every error that follows a response carries its status.
+//! - Hands a text answer (a CSV export) over unread, as [`Text`] (or [`TextOr`], when JSON may
+//!   come instead): read it whole under the same cap, or stream it to a writer whatever its
+//!   size ([`Text::write_to`]).
 //! - Emits `tracing` events per attempt (operation, method, path, status, attempt, elapsed),
 //!   never the token or a body.
 //!
@@ -71,6 +74,7 @@ mod operation;
 pub mod optional;
 mod path;
 mod retry;
+mod text;
 mod token;
 mod validate;
 
@@ -88,9 +92,10 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use client::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, TOKEN_VARIABLE, URL_VARIABLE,
 };
-pub use error::{ApiError, DecodeError, Error, ErrorBody, TransportError};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, TransportError, WriteError};
 pub use generated::{Client, ResponseValue, builder, types};
 pub use optional::IntoOptional;
+pub use text::{Text, TextOr};
 pub use token::Token;
 
 /// The HTTP client the SDK sends through, re-exported so that a custom client

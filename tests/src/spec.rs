@@ -32,24 +32,50 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The declared success status, and its example body (`None` for a body-less success).
+    /// The declared success status, and its example body (`None` for a body-less success):
+    /// the JSON example when there is one, else the first other one (a text example, such as
+    /// a CSV export's, as a JSON string).
     pub fn success(&self) -> (u16, Option<Value>) {
+        let (status, mut bodies) = self.successes();
+        let json = bodies.iter().position(|body| body.is_json());
+        let body = match json {
+            Some(at) => Some(bodies.swap_remove(at)),
+            None => bodies.into_iter().next(),
+        };
+        (status, body.map(|body| body.example))
+    }
+
+    /// The declared success status, and each of its documented bodies (a media type with an
+    /// example), text first, then JSON: the order the SDK asks for them in (`Accept`), so that
+    /// the first is what a server answers a request without parameters that choose.
+    pub fn successes(&self) -> (u16, Vec<Documented>) {
         let spec = spec();
         let responses = spec
             .pointer(&format!("{}/responses", self.pointer))
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        responses
+        let (status, content) = responses
             .iter()
             .find_map(|(status, response)| {
                 let status: u16 = status.parse().ok().filter(|s| (200..300).contains(s))?;
-                let example = response
-                    .pointer("/content/application~1json/example")
-                    .cloned();
-                Some((status, example))
+                Some((status, response.get("content").cloned()))
             })
-            .unwrap_or_else(|| panic!("{} declares no 2xx response", self.id))
+            .unwrap_or_else(|| panic!("{} declares no 2xx response", self.id));
+        let mut bodies: Vec<Documented> = content
+            .as_ref()
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(media, object)| {
+                Some(Documented {
+                    media: media.clone(),
+                    example: object.get("example")?.clone(),
+                })
+            })
+            .collect();
+        bodies.sort_by_key(|body| !body.is_text());
+        (status, bodies)
     }
 
     /// Its parameters in `location` (`query`, `path`), as the spec writes them: the path
@@ -85,6 +111,27 @@ impl Operation {
     /// `responses/4XX`.
     pub fn media(&self, holder: &str) -> String {
         format!("{}/{holder}/content/application~1json", self.pointer)
+    }
+}
+
+/// A documented body: its media type, and its example (a text example is a JSON string).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Documented {
+    /// The media type, e.g. `application/json` or `text/csv`.
+    pub media: String,
+    /// The example.
+    pub example: Value,
+}
+
+impl Documented {
+    /// Whether the body is JSON.
+    pub fn is_json(&self) -> bool {
+        self.media == "application/json" || self.media.starts_with("application/json;")
+    }
+
+    /// Whether the body is text (`text/*`), which the SDK hands over unread.
+    pub fn is_text(&self) -> bool {
+        self.media.starts_with("text/")
     }
 }
 

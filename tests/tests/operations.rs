@@ -1,6 +1,7 @@
 //! Every operation of the spec, on the wire: the request it sends (an insta snapshot per
 //! operation), its documented response decoded, Prolific's error body decoded, and whether it is
-//! sent again after a 503, as its `x-idempotent` says.
+//! sent again after a 503, as its `x-idempotent` says. An operation whose success is text (a
+//! CSV export) is answered with its text example, and its text read back under the cap.
 //!
 //! The operations come from the spec, and each call is made through the operation's typed
 //! builder with the spec's examples, from the list the generator writes beside the client
@@ -54,6 +55,31 @@ fn value<T: DeserializeOwned>(operation: &str, name: &str, value: Option<&Value>
     serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{operation}: `{name}`: {e}"))
 }
 
+/// An answer as JSON, read as the generator says the operation's success is read
+/// (`answer [..]` of `for_each_operation!`): a text answer (unread when `send()` returns) is
+/// read whole, under the client's cap, as a JSON string.
+macro_rules! answer {
+    (json, $sent:expr) => {
+        json($sent)
+    };
+    (text, $sent:expr) => {
+        match $sent {
+            Ok(value) => value.into_inner().text().await.map(Value::String),
+            Err(error) => Err(error),
+        }
+    };
+    (text_or_json, $sent:expr) => {
+        match $sent.map(ResponseValue::into_inner) {
+            Ok(prolific_sdk::TextOr::Text(text)) => text.text().await.map(Value::String),
+            Ok(prolific_sdk::TextOr::Json(value)) => {
+                Ok(serde_json::to_value(value).expect("a decoded value encodes"))
+            }
+            Ok(_) => panic!("an answer of a kind these tests do not read"),
+            Err(error) => Err(error),
+        }
+    };
+}
+
 /// `call`: one typed call of any operation, through its builder, from the operation list the
 /// SDK's generator writes (`for_each_operation!`): no call is written here by hand.
 macro_rules! typed_calls {
@@ -62,7 +88,8 @@ macro_rules! typed_calls {
         path [$(($pwire:literal, $pset:ident, $pty:ty)),*]
         query [$(($qwire:literal, $qset:ident, $qty:ty)),*]
         optional [$(($owire:literal, $oset:ident, $oty:ty)),*]
-        body [$($body:ty)?];
+        body [$($body:ty)?]
+        answer [$answer:ident];
     )*) => {
         /// One typed call of `operation` with `args`, its answer as JSON (`null` for none).
         async fn call(client: &Client, operation: &str, args: &Args) -> Result<Value, Error> {
@@ -78,7 +105,7 @@ macro_rules! typed_calls {
                         args.query.get($owire).map(|v| value::<$oty>(id, $owire, Some(v))),
                     );)*
                     $(let request = request.body(value::<$body>(id, "body", args.body.as_ref()));)?
-                    json(request.send().await)
+                    answer!($answer, request.send().await)
                 })*
                 other => panic!("`{other}` is in the spec but not in the generated client"),
             }
@@ -91,11 +118,19 @@ fn json<T: Serialize>(result: Result<ResponseValue<T>, Error>) -> Result<Value, 
     result.map(|value| serde_json::to_value(value.into_inner()).expect("a decoded value encodes"))
 }
 
-/// The documented success of `operation`, as a server sends it.
+/// The documented success of `operation`, as a server sends it: its first documented body
+/// (text first, as the SDK asks for it), with its media type.
 fn documented_success(operation: &Operation) -> Canned {
-    match operation.success() {
-        (status, Some(body)) => Canned::json(status, &body),
-        (status, None) => Canned::raw(status, "application/json", Vec::new()),
+    let (status, bodies) = operation.successes();
+    match bodies.first() {
+        Some(body) if body.is_json() => Canned::json(status, &body.example),
+        Some(body) => {
+            let text = body.example.as_str().unwrap_or_else(|| {
+                panic!("{}: the `{}` example is not text", operation.id, body.media)
+            });
+            Canned::raw(status, &body.media, text)
+        }
+        None => Canned::raw(status, "application/json", Vec::new()),
     }
 }
 
@@ -132,6 +167,17 @@ async fn each_operation_sends_its_method_path_and_a_body_its_schema_accepts() {
             sent.header("authorization"),
             Some(&*format!("Token {}", common::TOKEN))
         );
+        // A text answer asks for every documented type it reads, text first.
+        let (_, bodies) = operation.successes();
+        if bodies.iter().any(|body| body.is_text()) {
+            let media: Vec<&str> = bodies.iter().map(|body| body.media.as_str()).collect();
+            assert_eq!(
+                sent.header("accept"),
+                Some(&*media.join(", ")),
+                "{}",
+                operation.id
+            );
+        }
         if sent.body.is_empty() {
             assert!(sent.header("content-type").is_none(), "{}", operation.id);
         } else {
@@ -160,9 +206,10 @@ async fn each_operation_decodes_its_documented_response() {
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", operation.id));
         let documented = operation
-            .success()
+            .successes()
             .1
-            .map_or(Value::Null, |body| canonical(&body));
+            .first()
+            .map_or(Value::Null, |body| canonical(&body.example));
         assert_eq!(canonical(&decoded), documented, "{}", operation.id);
     }
 }

@@ -376,6 +376,32 @@ impl<'a> Operation<'a> {
             .collect()
     }
 
+    /// The media types of its success (2XX) responses when one of them is text (`text/*`, a CSV
+    /// export), text first and then the rest (JSON), each once; `None` for an operation whose
+    /// successes are JSON or have no body. The generated `send()` of such an operation hands
+    /// the text over unread and asks for exactly these types (`rewrite/send.rs`).
+    pub fn text_success(&self, index: &Index<'a>) -> Option<Vec<&'a str>> {
+        let mut media: Vec<&'a str> = Vec::new();
+        for (status, response) in self.responses(index) {
+            if !status.starts_with('2') {
+                continue;
+            }
+            for name in response
+                .get("content")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(name, _)| name.as_str())
+            {
+                if !media.contains(&name) {
+                    media.push(name);
+                }
+            }
+        }
+        media.sort_by_key(|name| !is_text(name));
+        media.iter().any(|name| is_text(name)).then_some(media)
+    }
+
     /// The JSON body schema of a request body or response object, if it has one.
     pub fn json_schema(holder: &'a Value) -> Option<&'a Value> {
         holder
@@ -395,6 +421,12 @@ pub fn rust_type_name(name: &str) -> String {
 /// Whether a media type is JSON (`application/json`, with or without parameters).
 pub fn is_json(media: &str) -> bool {
     media == "application/json" || media.starts_with("application/json;")
+}
+
+/// Whether a media type is text (`text/csv`, `text/plain`, with or without parameters): a body
+/// the SDK hands over unread, as `prolific_sdk::Text`.
+pub fn is_text(media: &str) -> bool {
+    media.starts_with("text/")
 }
 
 /// The JSON pointer a local `$ref` names: `#/components/schemas/A` → `/components/schemas/A`.

@@ -113,7 +113,8 @@ pub fn items(
 
         /// Calls `$callback!` with every operation: its operationId, the client's method, its
         /// path parameters, its required and optional query parameters (each as its name on
-        /// the wire, its setter and its type), and its body's type, so that tests call every
+        /// the wire, its setter and its type), its body's type, and how its success is read
+        /// (`json`, `text`, `text_or_json`), so that tests call every
         /// operation from the spec's examples without a hand-written call each. Not part of the
         /// SDK's API.
         #[doc(hidden)]
@@ -184,7 +185,8 @@ fn entries(spec: &Value, builders: &[builders::Builder]) -> Result<Vec<Entry>, S
 }
 
 /// One operation for `for_each_operation!`:
-/// `"get-thing" get_thing path [("id", id, String)] query [..] optional [..] body [types::X];`.
+/// `"get-thing" get_thing path [("id", id, String)] query [..] optional [..] body [types::X]
+/// answer [json];`.
 fn call_line(
     operation: &crate::index::Operation<'_>,
     index: &Index<'_>,
@@ -253,12 +255,22 @@ fn call_line(
         operation.id.unwrap_or_default(),
         format_ident!("{}", builder.method),
     );
+    // How its success is read (rewrite/send.rs): `json` (or no body), `text` (`crate::Text`),
+    // or `text_or_json` (`crate::TextOr<T>`).
+    let answer = match operation.text_success(index) {
+        None => format_ident!("json"),
+        Some(media) if media.iter().any(|m| crate::index::is_json(m)) => {
+            format_ident!("text_or_json")
+        }
+        Some(_) => format_ident!("text"),
+    };
     Ok(quote! {
         #id #method
             path [#(#path),*]
             query [#(#required),*]
             optional [#(#optional),*]
-            body [#body];
+            body [#body]
+            answer [#answer];
     })
 }
 
@@ -368,10 +380,12 @@ mod tests {
         // The operation's constant, named by progenitor's method, calls both.
         assert!(code.contains("pub(crate)constmake_thing:Operation=Operation{id:\"make_thing\""));
         assert!(code.contains("may_repeat:false"));
-        // The tests' list of operations: its operationId, method, parameters and body type.
+        // The tests' list of operations: its operationId, method, parameters, body type and
+        // how its success is read.
         assert!(
             code.contains(
-                "\"make-thing\"make_thingpath[]query[]optional[]body[$crate::types::NewThing];"
+                "\"make-thing\"make_thingpath[]query[]optional[]body[$crate::types::NewThing]\
+                 answer[json];"
             ),
             "{code}"
         );

@@ -107,6 +107,26 @@ pub fn problems(spec: &Value) -> Vec<(String, String)> {
 
         let responses = op.responses(&index);
         let success = |status: &str| status.starts_with('2');
+        // The SDK reads a success as JSON, or hands text over unread (`prolific_sdk::Text`);
+        // progenitor would give any other body as a `ByteStream`, read without the cap.
+        for (status, response) in responses.iter().filter(|(status, _)| success(status)) {
+            for media in response
+                .get("content")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(media, _)| media)
+            {
+                if !is_json(media) && !crate::index::is_text(media) {
+                    found.push((
+                        format!("{at}.responses.\"{status}\".content.\"{media}\""),
+                        "a success body the SDK cannot read; the SDK reads `application/json` \
+                         and text (`text/*`), so declare one of them"
+                            .to_string(),
+                    ));
+                }
+            }
+        }
         if op.value.pointer("/responses/default").is_some()
             && responses.iter().any(|(status, _)| success(status))
         {

@@ -21,7 +21,8 @@ pub fn markdown(spec: &Value, builders: &[Builder]) -> Result<String, String> {
          Every operation of the spec, grouped by resource. Each is a method of \
          `prolific_sdk::Client` that returns a request builder; its `send()` returns \
          `Result<ResponseValue<T>, prolific_sdk::Error>`, where `T` is the answer below (a type \
-         of `prolific_sdk::types`).\n\n\
+         of `prolific_sdk::types`; a text answer, such as a CSV export, is `Text`, or `TextOr` \
+         when JSON may come instead, read under the client's cap or streamed to a writer).\n\n\
          **Sent again** says whether the SDK sends the request again after a 5xx, a timeout or a \
          dropped connection: only when the operation is idempotent (the spec's `x-idempotent`), \
          so that nothing the server may have processed is done twice. A 429 and a refused \
@@ -47,9 +48,12 @@ pub fn markdown(spec: &Value, builders: &[Builder]) -> Result<String, String> {
         for operation in &resource.operations {
             let builder = builders::of(builders, operation)?;
             let position = builders.iter().position(|b| std::ptr::eq(b, builder));
-            let answer = match builder.answer.as_str() {
-                "()" => "nothing".to_string(),
-                answer => format!("`{answer}`"),
+            // A text success is handed over unread (xtask/src/rewrite/send.rs).
+            let answer = match (builder.answer.as_str(), operation.text_success(&index)) {
+                ("ByteStream", Some(_)) => "`prolific_sdk::Text`".to_string(),
+                (answer, Some(_)) => format!("`prolific_sdk::TextOr<{answer}>`"),
+                ("()", None) => "nothing".to_string(),
+                (answer, None) => format!("`{answer}`"),
             };
             let again = if operation.may_repeat() {
                 "yes: idempotent"

@@ -3,7 +3,8 @@
 //! output no longer has that shape (then the step is updated, never the generated file).
 //!
 //! - `send`: every builder's `send()` returns the SDK's `Error`, and the SDK reads and decodes
-//!   every response itself (the status is kept in every error, every body is read under a cap);
+//!   every response itself (the status is kept in every error, every body is read under a cap;
+//!   a text success, such as a CSV export, is handed over unread as `Text` or `TextOr<T>`);
 //! - `constructors`: progenitor's constructors become crate-private, so the generated `Client`
 //!   is the SDK's public client, built only through the hand-written `ClientBuilder`;
 //! - `optional_setters`: the setters of optional fields and of optional query parameters accept
@@ -20,8 +21,10 @@
 //!
 //! The mocks' module has steps of its own: `mock_paths`, every path-parameter setter matches
 //! the value exactly as the SDK sends it; `mock_bodies`, every body setter takes a reference
-//! (progenitor passes an enum body by value, which does not compile); `mock_sealed`, `MockServerExt` is sealed, so that an
-//! operation added to the spec is a minor release of the mock crate too.
+//! (progenitor passes an enum body by value, which does not compile); `mock_text`, every text
+//! success (`text/csv`) gets a reply setter of its own (`ok_csv(body)`); `mock_sealed`,
+//! `MockServerExt` is sealed, so that an operation added to the spec is a minor release of the
+//! mock crate too.
 //!
 //! Each step returns how many places it changed, and `apply` holds that to the count the spec
 //! gives (`Expected`): a step that silently matched nothing fails generation, naming itself.
@@ -31,6 +34,7 @@ mod constructors;
 mod mock_bodies;
 mod mock_paths;
 mod mock_sealed;
+mod mock_text;
 mod open_enums;
 mod optional_setters;
 mod path_segments;
@@ -90,6 +94,7 @@ pub fn apply(
     response_enums: &[String],
 ) -> Result<(), String> {
     let per_operation = "one per operation";
+    let text = text_answers(index, builders).map_err(|e| step("send", e))?;
     count(
         "open_enums",
         open_enums::keep_unknown_values(file, response_enums),
@@ -98,7 +103,7 @@ pub fn apply(
     )?;
     count(
         "send",
-        send::own_responses(file),
+        send::own_responses(file, &text),
         expected.operations,
         per_operation,
     )?;
@@ -133,6 +138,25 @@ pub fn apply(
         expected.operations,
         per_operation,
     )
+}
+
+/// The builders of the operations whose success is text (`Operation::text_success`), with the
+/// media types each asks for.
+fn text_answers(
+    index: &Index,
+    builders: &[crate::builders::Builder],
+) -> Result<Vec<send::TextAnswer>, String> {
+    index
+        .operations()
+        .iter()
+        .filter_map(|op| op.text_success(index).map(|media| (op, media)))
+        .map(|(op, media)| {
+            Ok(send::TextAnswer {
+                builder: crate::builders::of(builders, op)?.name.clone(),
+                media: media.iter().map(|m| m.to_string()).collect(),
+            })
+        })
+        .collect()
 }
 
 /// A step's outcome held to the number of places it must change.
@@ -175,6 +199,12 @@ pub fn apply_mock(
         mock_bodies::by_reference(file),
         bodies,
         "one `body` setter per operation with a JSON request body",
+    )?;
+    count(
+        "mock_text",
+        mock_text::text_replies(file, index, builders),
+        mock_text::expected(index),
+        "one reply setter per text media type of each success",
     )?;
     count(
         "mock_sealed",

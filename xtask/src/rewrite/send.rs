@@ -17,20 +17,40 @@
 //! was just encoded to), and sends it through `crate::hooks::send`, which retries as the
 //! operation allows and counts the attempts. progenitor's `exec` and `post` hooks are not called.
 //!
+//! An operation whose success the spec declares as text (`text/*`, a CSV export), alone or
+//! beside JSON, is read by the SDK in its own way (`TextAnswer`): progenitor decodes only JSON,
+//! asks for JSON only (`Accept: application/json`) when JSON is beside the text, and otherwise
+//! hands over a bare `ByteStream`, read without the cap. Its `send()` instead asks for every
+//! type the spec declares, and returns `crate::Text` (text alone) or `crate::TextOr<T>` (text or
+//! JSON, by the response's `Content-Type`), the text left unread for the user to read under the
+//! cap or stream to a writer (`crate::call::text`, `crate::call::text_or_json`).
+//!
 //! Every operation added to the spec gets this without hand-written code.
 
 use quote::quote;
 use syn::{Arm, Expr, ImplItem, ImplItemFn, Stmt};
 
-use super::{flat, module_mut, success_type};
+use super::{first_type_argument, flat, module_mut, success_type};
 
 /// The name progenitor's own `send()` gets.
 const GENERATED_SEND: &str = "send_generated";
 
-/// Splits every `send()` in progenitor's `builder` module; returns how many it split.
-pub fn own_responses(file: &mut syn::File) -> Result<usize, String> {
+/// A builder whose operation's success is text (`Index`'s `Operation::text_success`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextAnswer {
+    /// The builder's type, e.g. `ExportStudy`.
+    pub builder: String,
+    /// The media types of its successes, text first: what it sends as `Accept`.
+    pub media: Vec<String>,
+}
+
+/// Splits every `send()` in progenitor's `builder` module; returns how many it split. The
+/// builders in `text` answer text (`TextAnswer`); returns an error naming any of them that is
+/// not found.
+pub fn own_responses(file: &mut syn::File, text: &[TextAnswer]) -> Result<usize, String> {
     let builder = module_mut(&mut file.items, "builder")?;
     let mut split = 0;
+    let mut text_found = 0;
     for item in builder.iter_mut() {
         let syn::Item::Impl(block) = item else {
             continue;
@@ -38,12 +58,24 @@ pub fn own_responses(file: &mut syn::File) -> Result<usize, String> {
         let Some(index) = block.items.iter().position(is_send) else {
             continue;
         };
+        let name = flat(&block.self_ty);
+        let answer = text
+            .iter()
+            .find(|t| name == t.builder || name.starts_with(&format!("{}<", t.builder)));
+        text_found += usize::from(answer.is_some());
         let ImplItem::Fn(generated) = &mut block.items[index] else {
             continue;
         };
-        let wrapper = split_send(generated)?;
+        let wrapper = split_send(generated, answer)?;
         block.items.insert(index, wrapper);
         split += 1;
+    }
+    if text_found != text.len() {
+        let names: Vec<&str> = text.iter().map(|t| t.builder.as_str()).collect();
+        return Err(format!(
+            "found {text_found} of the builders whose success is text ({})",
+            names.join(", ")
+        ));
     }
     Ok(split)
 }
@@ -52,15 +84,33 @@ fn is_send(item: &ImplItem) -> bool {
     matches!(item, ImplItem::Fn(f) if f.sig.ident == "send")
 }
 
+/// How a text operation's success is read, from progenitor's answer type.
+#[derive(Clone, Copy, PartialEq)]
+enum TextRead {
+    /// Text alone: progenitor's `ByteStream`, now `crate::Text`.
+    Alone,
+    /// Text beside JSON: progenitor's JSON type `T`, now `crate::TextOr<T>`.
+    BesideJson,
+}
+
 /// Turns progenitor's `send()` into `send_generated()` and returns the new public `send()`.
-fn split_send(generated: &mut ImplItemFn) -> Result<ImplItem, String> {
+/// `text` is given when the operation's success is text.
+fn split_send(generated: &mut ImplItemFn, text: Option<&TextAnswer>) -> Result<ImplItem, String> {
     let sig = &generated.sig;
-    let ok = success_type(&sig.output).cloned().ok_or_else(|| {
+    let mut ok = success_type(&sig.output).cloned().ok_or_else(|| {
         format!(
             "a builder's `send()` no longer returns `Result<ResponseValue<_>, Error<_>>`: {}",
             quote!(#sig)
         )
     })?;
+    let read = match text {
+        None => None,
+        Some(_) => {
+            let (read, answer) = text_answer(&ok)?;
+            ok = answer;
+            Some(read)
+        }
+    };
     let Some(Stmt::Expr(Expr::Match(status_match), None)) = generated.block.stmts.pop() else {
         return Err("a builder's `send()` no longer ends with a `match` on the status".to_string());
     };
@@ -73,10 +123,10 @@ fn split_send(generated: &mut ImplItemFn) -> Result<ImplItem, String> {
     let arms = status_match
         .arms
         .iter()
-        .map(rewrite_arm)
+        .map(|arm| rewrite_arm(arm, read))
         .collect::<Result<Vec<Arm>, String>>()?;
 
-    send_as_its_operation(generated)?;
+    send_as_its_operation(generated, text)?;
     // progenitor's part ends where the response arrives. Its error type is `Infallible`: no
     // error body is decoded there, so none can be carried.
     generated.sig.output = syn::parse_quote!(
@@ -102,10 +152,45 @@ fn split_send(generated: &mut ImplItemFn) -> Result<ImplItem, String> {
     .map_err(|e| format!("the new `send()` does not parse: {e}"))
 }
 
+/// `ResponseValue<T>` made the text answer's: `ResponseValue<crate::Text>` for progenitor's
+/// `ByteStream`, `ResponseValue<crate::TextOr<T>>` for a JSON type `T`.
+fn text_answer(ok: &syn::Type) -> Result<(TextRead, syn::Type), String> {
+    let inner = match ok {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .filter(|last| last.ident == "ResponseValue")
+            .and_then(|last| first_type_argument(&last.arguments)),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        format!(
+            "a text answer's `send()` returns `{}`, not `ResponseValue<_>`",
+            flat(ok)
+        )
+    })?;
+    match flat(inner).as_str() {
+        "ByteStream" => Ok((
+            TextRead::Alone,
+            syn::parse_quote!(ResponseValue<crate::Text>),
+        )),
+        "()" => Err("a text answer's `send()` returns no body".to_string()),
+        _ => Ok((
+            TextRead::BesideJson,
+            syn::parse_quote!(ResponseValue<crate::TextOr<#inner>>),
+        )),
+    }
+}
+
 /// Names the operation's constant, checks the request with it before progenitor's
 /// `client.pre(..)`, giving it the typed body when the operation has one, and replaces
-/// progenitor's `exec`, `post` and `result?` with `crate::hooks::send`.
-fn send_as_its_operation(generated: &mut ImplItemFn) -> Result<(), String> {
+/// progenitor's `exec`, `post` and `result?` with `crate::hooks::send`. A text answer's request
+/// asks for every media type of its successes (`Accept`), whatever progenitor set.
+fn send_as_its_operation(
+    generated: &mut ImplItemFn,
+    text: Option<&TextAnswer>,
+) -> Result<(), String> {
     let stmts = &mut generated.block.stmts;
     let tail: Vec<String> = stmts.iter().rev().take(4).rev().map(flat).collect();
     if tail
@@ -135,15 +220,22 @@ fn send_as_its_operation(generated: &mut ImplItemFn) -> Result<(), String> {
         syn::parse_quote!(None)
     };
     let pre = stmts.len() - 1;
-    stmts.splice(
-        pre..pre,
-        [
-            syn::parse_quote!(let operation = &super::operations::#constant;),
-            syn::parse_quote!(
-                crate::operation::check(operation, &request, #body).map_err(Error::Custom)?;
-            ),
-        ],
-    );
+    let mut before_pre: Vec<Stmt> = vec![
+        syn::parse_quote!(let operation = &super::operations::#constant;),
+        syn::parse_quote!(
+            crate::operation::check(operation, &request, #body).map_err(Error::Custom)?;
+        ),
+    ];
+    if let Some(text) = text {
+        let accept = text.media.join(", ");
+        before_pre.push(syn::parse_quote!(
+            request.headers_mut().insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(#accept),
+            );
+        ));
+    }
+    stmts.splice(pre..pre, before_pre);
     stmts.push(Stmt::Expr(
         syn::parse_quote!(Ok(crate::hooks::send(client, request, operation).await)),
         None,
@@ -172,26 +264,46 @@ fn operation_id(stmt: &Stmt) -> Option<String> {
 }
 
 /// One arm of progenitor's status `match`, calling `crate::call` instead of progenitor's
-/// decoding. An arm of any other shape is an error: it would decode in a way the SDK does not
-/// know.
-fn rewrite_arm(arm: &Arm) -> Result<Arm, String> {
+/// decoding (`read`: how a text answer's success is read). An arm of any other shape is an
+/// error: it would decode in a way the SDK does not know (progenitor's unbounded
+/// `ResponseValue::stream` among them, outside a text answer).
+fn rewrite_arm(arm: &Arm, read: Option<TextRead>) -> Result<Arm, String> {
     let body = flat(unwrap_block(&arm.body));
-    let new_body: Expr = match body.as_str() {
+    let new_body: Expr = match (body.as_str(), read) {
+        // A declared success that is text, beside JSON or alone.
+        ("ResponseValue::from_response(response).await", Some(TextRead::BesideJson)) => {
+            syn::parse_quote!(crate::call::text_or_json(client, response).await)
+        }
+        ("Ok(ResponseValue::stream(response))", Some(TextRead::Alone)) => {
+            syn::parse_quote!(crate::call::text(client, response).await)
+        }
+        (
+            success @ ("ResponseValue::from_response(response).await"
+            | "Ok(ResponseValue::stream(response))"
+            | "Ok(ResponseValue::empty(response))"),
+            Some(_),
+        ) => {
+            return Err(format!(
+                "a success arm of a text answer does not read as its other successes: \
+                 `{success}`; declare every success of the operation with the same media types"
+            ));
+        }
         // A declared success with a body.
-        "ResponseValue::from_response(response).await" => {
+        ("ResponseValue::from_response(response).await", None) => {
             syn::parse_quote!(crate::call::decode(client, response).await)
         }
         // A declared success without a body.
-        "Ok(ResponseValue::empty(response))" => {
+        ("Ok(ResponseValue::empty(response))", None) => {
             syn::parse_quote!(Ok(ResponseValue::empty(response)))
         }
         // A declared error, with or without a body, and any status the spec does not declare.
-        "Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))"
-        | "Err(Error::ErrorResponse(ResponseValue::empty(response)))"
-        | "Err(Error::UnexpectedResponse(response))" => {
-            syn::parse_quote!(Err(crate::call::failure(client, response).await))
-        }
-        other => return Err(format!("a status arm of an unknown shape: `{other}`")),
+        (
+            "Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))"
+            | "Err(Error::ErrorResponse(ResponseValue::empty(response)))"
+            | "Err(Error::UnexpectedResponse(response))",
+            _,
+        ) => syn::parse_quote!(Err(crate::call::failure(client, response).await)),
+        (other, _) => return Err(format!("a status arm of an unknown shape: `{other}`")),
     };
     let mut arm = arm.clone();
     arm.body = Box::new(new_body);
@@ -240,7 +352,7 @@ mod tests {
     #[test]
     fn send_is_split_where_the_response_arrives_and_knows_its_operation() {
         let mut file = builder_with(quote!(_ => Err(Error::UnexpectedResponse(response)),));
-        assert_eq!(own_responses(&mut file), Ok(1));
+        assert_eq!(own_responses(&mut file, &[]), Ok(1));
         let code = flat(&file);
         assert!(
             code.contains("pubasyncfnsend(self)->Result<ResponseValue<types::Thing>,crate::Error>")
@@ -263,10 +375,94 @@ mod tests {
     #[test]
     fn an_arm_of_an_unknown_shape_is_refused_by_name() {
         let mut file = builder_with(quote!(_ => panic!("surprise"),));
-        let error = own_responses(&mut file).unwrap_err();
+        let error = own_responses(&mut file, &[]).unwrap_err();
         assert_eq!(
             error,
             "a status arm of an unknown shape: `panic!(\"surprise\")`"
+        );
+    }
+
+    /// A builder whose `send()` returns `answer` and whose success arm is `success`.
+    fn text_builder(
+        answer: proc_macro2::TokenStream,
+        success: proc_macro2::TokenStream,
+    ) -> syn::File {
+        syn::parse_quote! {
+            pub mod builder {
+                impl<'a> ExportThing<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<#answer>, Error<types::Oops>> {
+                        let Self { client } = self;
+                        let info = OperationInfo { operation_id: "export_thing" };
+                        client.pre(&mut request, &info).await?;
+                        let result = client.exec(request, &info).await;
+                        client.post(&result, &info).await?;
+                        let response = result?;
+                        match response.status().as_u16() {
+                            200u16 => #success,
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn export(media: &[&str]) -> Vec<TextAnswer> {
+        vec![TextAnswer {
+            builder: "ExportThing".into(),
+            media: media.iter().map(|m| m.to_string()).collect(),
+        }]
+    }
+
+    #[test]
+    fn text_beside_json_is_text_or_json_and_asks_for_both() {
+        let mut file = text_builder(
+            quote!(types::ExportThingResponse),
+            quote!(ResponseValue::from_response(response).await),
+        );
+        let text = export(&["text/csv", "application/json"]);
+        assert_eq!(own_responses(&mut file, &text), Ok(1));
+        let code = flat(&file);
+        assert!(code.contains(
+            "->Result<ResponseValue<crate::TextOr<types::ExportThingResponse>>,crate::Error>"
+        ));
+        assert!(code.contains("200u16=>crate::call::text_or_json(client,response).await,"));
+        assert!(
+            code.contains(
+                "request.headers_mut().insert(::reqwest::header::ACCEPT,\
+             ::reqwest::header::HeaderValue::from_static(\"text/csv,application/json\"),);\
+             client.pre(&mutrequest,&info).await?;"
+            ),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn text_alone_is_text_read_under_the_cap_or_streamed_by_the_user() {
+        let mut file = text_builder(
+            quote!(ByteStream),
+            quote!(Ok(ResponseValue::stream(response))),
+        );
+        assert_eq!(own_responses(&mut file, &export(&["text/csv"])), Ok(1));
+        let code = flat(&file);
+        assert!(code.contains("->Result<ResponseValue<crate::Text>,crate::Error>"));
+        assert!(code.contains("200u16=>crate::call::text(client,response).await,"));
+    }
+
+    #[test]
+    fn a_byte_stream_outside_a_text_answer_is_refused() {
+        let mut file = text_builder(
+            quote!(ByteStream),
+            quote!(Ok(ResponseValue::stream(response))),
+        );
+        assert_eq!(
+            own_responses(&mut file, &[]),
+            Err("a status arm of an unknown shape: `Ok(ResponseValue::stream(response))`".into())
+        );
+        let mut file = builder_with(quote!(_ => Err(Error::UnexpectedResponse(response)),));
+        assert_eq!(
+            own_responses(&mut file, &export(&["text/csv"])),
+            Err("found 0 of the builders whose success is text (ExportThing)".into())
         );
     }
 }
