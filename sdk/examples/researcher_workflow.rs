@@ -1,6 +1,6 @@
 //! A researcher's whole workflow, one line per step: a participant group, a study that admits
 //! only that group, its cost, publishing, approving its submissions, a bonus, a message to the
-//! group, and stopping the study.
+//! group, the results as CSV, and stopping the study.
 //!
 //! ```sh
 //! cargo run -p prolific-sdk --example researcher_workflow      # against a local mock, no token
@@ -23,7 +23,7 @@ use prolific_sdk::types::{
     CompletionCodeAction, CompletionCodeCodeType, CreateStudy, CreateStudyProlificIdOption,
     SelectFilter, StudyFilter, StudyTransitionAction, SubmissionTransitionAction,
 };
-use prolific_sdk::{Client, Error, TOKEN_VARIABLE};
+use prolific_sdk::{Client, TOKEN_VARIABLE, TextOr};
 
 /// Run a study for one participant group, from creating the group to stopping the study.
 #[derive(Parser)]
@@ -80,9 +80,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The nine steps of the workflow (the export waits for the SDK to read CSV), each printing
-/// one line.
-async fn workflow(client: &Client, workspace: &str, participants: &[String]) -> Result<(), Error> {
+/// The nine steps of the workflow, each printing one line.
+async fn workflow(
+    client: &Client,
+    workspace: &str,
+    participants: &[String],
+) -> Result<(), Box<dyn std::error::Error>> {
     // 1. A group, and its participants.
     let group = client
         .create_participant_group()
@@ -194,7 +197,30 @@ async fn workflow(client: &Client, workspace: &str, participants: &[String]) -> 
         .await?;
     println!("7. message sent to group {}", group.id);
 
-    // 8. Stopped: no one else can take part.
+    // 8. The results as CSV, streamed to a file: an export of any size never sits in memory
+    //    whole.
+    let path = std::env::temp_dir().join(format!("prolific-study-{}.csv", study.id));
+    match client
+        .export_study()
+        .id(&study.id)
+        .send()
+        .await?
+        .into_inner()
+    {
+        TextOr::Text(csv) => {
+            let mut file = tokio::fs::File::create(&path)
+                .await
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            let written = csv.write_to(&mut file).await?;
+            println!(
+                "8. results exported as CSV: {written} bytes in {}",
+                path.display()
+            );
+        }
+        other => println!("8. the export was not CSV: {other:?}"),
+    }
+
+    // 9. Stopped: no one else can take part.
     let stopped = client
         .publish_study()
         .id(&study.id)
@@ -202,7 +228,7 @@ async fn workflow(client: &Client, workspace: &str, participants: &[String]) -> 
         .send()
         .await?
         .into_inner();
-    println!("8. study {} stopped ({})", stopped.id, stopped.status);
+    println!("9. study {} stopped ({})", stopped.id, stopped.status);
     Ok(())
 }
 

@@ -296,7 +296,11 @@ fn without_a_token_the_researcher_workflow_runs_every_step_against_its_mock() {
     assert!(lines[1].ends_with("created (UNPUBLISHED)"), "{stdout}");
     assert!(lines[3].ends_with("published (ACTIVE)"), "{stdout}");
     assert!(lines[4].contains("listed and approved"), "{stdout}");
-    assert!(lines[7].ends_with("stopped (COMPLETED)"), "{stdout}");
+    assert!(
+        lines[7].starts_with("8. results exported as CSV: "),
+        "{stdout}"
+    );
+    assert!(lines[8].ends_with("stopped (COMPLETED)"), "{stdout}");
 }
 
 #[test]

@@ -567,3 +567,40 @@ async fn a_project_is_made_in_its_workspace_and_lists_its_studies() {
     let (status, _) = with_token(&mock, "GET", "/api/v1/workspaces/unknown/projects/", None).await;
     assert_eq!(status, 404, "the workspace must exist");
 }
+
+#[tokio::test]
+async fn a_text_answer_is_its_documented_text_with_its_media_type() {
+    let mock = mock::start().await;
+    let create = operations()
+        .into_iter()
+        .find(|operation| operation.id == "CreateStudy")
+        .expect("the spec has CreateStudy");
+    let draft = prolific_sdk_tests::spec()
+        .pointer(&format!("{}/example", create.media("requestBody")))
+        .expect("CreateStudy's documented body")
+        .to_string();
+    let (status, study) = with_token(&mock, "POST", "/api/v1/studies/", Some(&draft)).await;
+    assert_eq!(status, 201, "{study}");
+    let export = operations()
+        .into_iter()
+        .find(|operation| operation.id == "ExportStudy")
+        .expect("the spec has ExportStudy");
+    let (_, documented) = export.successes();
+    let csv = documented.first().expect("a documented text answer");
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/studies/{}/export/",
+            mock.url(),
+            study["id"].as_str().unwrap()
+        ))
+        .header("authorization", "Token t")
+        .send()
+        .await
+        .expect("the mock answers");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["content-type"], csv.media.as_str());
+    assert_eq!(
+        response.text().await.unwrap(),
+        csv.example.as_str().unwrap()
+    );
+}
