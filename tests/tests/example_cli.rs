@@ -286,7 +286,7 @@ fn without_a_token_the_researcher_workflow_runs_every_step_against_its_mock() {
     let numbers: Vec<&str> = lines.iter().filter_map(|l| l.split('.').next()).collect();
     assert_eq!(
         numbers,
-        ["1", "2", "3", "4", "5", "6", "7", "8"],
+        ["1", "2", "3", "4", "5", "6", "7", "8", "9"],
         "{stdout}"
     );
     assert!(
