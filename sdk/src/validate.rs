@@ -9,7 +9,7 @@ use crate::generated::operations::ProseRules;
 use crate::operation::Sent;
 use crate::types::{
     BulkScreenOutRequest, CreateFilterSet, CreateParticipantGroupRequest, CreateWorkspace,
-    SubmissionTransition, SubmissionTransitionAction, TestStudySetUp,
+    SubmissionTransition, SubmissionTransitionAction, SurveyIn, TestStudySetUp,
 };
 
 /// The SDK's implementation of the prose rules.
@@ -106,6 +106,17 @@ impl ProseRules for Rules {
                     .to_string(),
             ),
         }
+    }
+
+    fn sections_or_questions(_request: &Sent<'_>, body: &SurveyIn) -> Result<(), String> {
+        if !body.sections.is_empty() && !body.questions.is_empty() {
+            return Err(
+                "both `sections` and `questions` are set; a survey gives its questions in \
+                 sections or on their own, so set only one"
+                    .to_string(),
+            );
+        }
+        Ok(())
     }
 
     fn one_test_target(_request: &Sent<'_>, body: &TestStudySetUp) -> Result<(), String> {
@@ -389,6 +400,40 @@ mod tests {
             create(serde_json::json!({"workspace_id": "w", "organisation_id": "o"}))
                 .unwrap_err()
                 .starts_with("both")
+        );
+    }
+
+    #[test]
+    fn a_survey_gives_its_questions_in_sections_or_on_their_own() {
+        let request = sent();
+        let check = |body: serde_json::Value| {
+            let body: SurveyIn = serde_json::from_value(body).unwrap();
+            Rules::sections_or_questions(&Sent::new(&request), &body)
+        };
+        let question =
+            serde_json::json!({"title": "Q", "type": "single", "answers": [{"value": "A"}]});
+        let section = serde_json::json!({"title": "S", "questions": [question.clone()]});
+        let base = |extra: serde_json::Value| {
+            let mut body = serde_json::json!({"researcher_id": "r", "title": "T"});
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            body
+        };
+        assert_eq!(
+            check(base(serde_json::json!({"sections": [section.clone()]}))),
+            Ok(())
+        );
+        assert_eq!(
+            check(base(serde_json::json!({"questions": [question.clone()]}))),
+            Ok(())
+        );
+        let both = check(base(
+            serde_json::json!({"sections": [section], "questions": [question]}),
+        ));
+        assert!(
+            both.unwrap_err()
+                .starts_with("both `sections` and `questions`")
         );
     }
 
