@@ -55,6 +55,10 @@
 //!
 //! The token never appears in `Debug`, `Display`, errors or logs: see [`Token`].
 //!
+//! # Receiving hooks
+//! [`webhooks`] verifies a hook delivery (its signature over the exact body received, in
+//! constant time, and its age) and reads its event; every refusal is a typed error.
+//!
 //! # How the crate is made
 //! `cargo xtask generate` writes the client, the request builders and the types from the spec
 //! into a generated module; this crate re-exports them, and adds the hand-written layer above.
@@ -77,6 +81,7 @@ mod retry;
 mod text;
 mod token;
 mod validate;
+pub mod webhooks;
 
 /// What the generated mocks of `prolific-sdk-mock` share with the SDK, so that a mock matches
 /// a request exactly as the SDK sends it. Not part of the SDK's API: it may change in any

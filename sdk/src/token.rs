@@ -3,6 +3,31 @@
 
 use std::fmt;
 
+/// For a credential newtype over `String` (the API token, a hook secret): `From<String>`,
+/// `From<&str>`, and a `Debug` that prints `Name(<redacted>)` and never the value.
+macro_rules! redacted_text {
+    ($name:ident) => {
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self(value)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self(value.to_string())
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}(<redacted>)", stringify!($name))
+            }
+        }
+    };
+}
+pub(crate) use redacted_text;
+
 /// A Prolific API token. It prints as `<redacted>` in both `Debug` and `Display`; the only way
 /// out of it is the `Authorization` header the client sends, marked sensitive.
 #[derive(Clone, PartialEq, Eq)]
@@ -29,23 +54,7 @@ impl Token {
     }
 }
 
-impl From<String> for Token {
-    fn from(token: String) -> Self {
-        Self(token)
-    }
-}
-
-impl From<&str> for Token {
-    fn from(token: &str) -> Self {
-        Self(token.to_string())
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(<redacted>)")
-    }
-}
+redacted_text!(Token);
 
 impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,14 +1,19 @@
 //! The SDK's examples as a user runs them: `create_participant_group`, `participant_groups`
 //! and `researcher_workflow`, with a token against a server, and without one against their
-//! built-in mock.
+//! built-in mock; `receive_webhooks`, sent deliveries signed by the test.
 //!
 //! `cargo test` builds every example of the workspace before running tests; the binary sits
 //! in `target/<profile>/examples/`, beside this test's own folder.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use prolific_sdk_tests::{Canned, Loopback};
+
+mod common;
 
 fn example_binary(name: &str) -> PathBuf {
     let test_binary = std::env::current_exe().expect("the test knows where it runs from");
@@ -321,4 +326,120 @@ fn with_a_token_the_researcher_workflow_asks_before_spending_real_funds() {
         "{stderr}"
     );
     assert!(!stderr.contains("tok-3f9a"), "{stderr}");
+}
+
+const HOOK_SECRET: &str = "hook-secret-must-not-leak";
+const HOOK_BODY: &str =
+    r#"{"event_type":"study.status.change","resource_id":"60f1a0c2b3d4e5f601234567"}"#;
+
+/// Posts `body` to the receiver at `address` with the given webhook headers, over a plain
+/// HTTP/1.1 connection; the answer's status code.
+fn deliver(address: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
+    let mut stream = TcpStream::connect(address).expect("the receiver accepts connections");
+    let mut request = format!(
+        "POST /hooks HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"))
+}
+
+/// The receiver's process, ended when the test ends, whether or not it passed.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_webhook_receiver_prints_a_verified_event_and_refuses_a_tampered_one() {
+    let mut child = Running(
+        Command::new(example_binary("receive_webhooks"))
+            .arg("127.0.0.1:0")
+            .env("PROLIFIC_HOOK_SECRET", HOOK_SECRET)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the example starts"),
+    );
+    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
+    let mut listening = String::new();
+    stderr.read_line(&mut listening).unwrap();
+    let address = listening
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("{listening:?}"))
+        .to_string();
+
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let signature = common::sign_delivery(HOOK_SECRET, &now, HOOK_BODY.as_bytes());
+    let signed = [
+        ("X-Prolific-Request-Signature", signature.as_str()),
+        ("X-Prolific-Request-Timestamp", now.as_str()),
+    ];
+    let tampered = HOOK_BODY.replace("4567", "4568");
+    let statuses = [
+        deliver(&address, &signed, HOOK_BODY.as_bytes()),
+        deliver(&address, &signed, tampered.as_bytes()),
+        deliver(&address, &signed[1..], HOOK_BODY.as_bytes()),
+    ];
+
+    let mut stdout_pipe = child.0.stdout.take().unwrap();
+    drop(child); // the receiver runs until it is killed
+    let mut stdout = String::new();
+    stdout_pipe.read_to_string(&mut stdout).unwrap();
+    let mut refusals = String::new();
+    stderr.read_to_string(&mut refusals).unwrap();
+
+    assert_eq!(statuses, [200, 401, 400], "{refusals}");
+    assert_eq!(
+        stdout,
+        "study.status.change resource_id=60f1a0c2b3d4e5f601234567\n"
+    );
+    let lines: Vec<&str> = refusals.lines().collect();
+    assert_eq!(lines.len(), 2, "{refusals}");
+    assert!(lines[0].starts_with("refused (401): "), "{refusals}");
+    assert!(lines[1].starts_with("refused (400): "), "{refusals}");
+    assert!(
+        lines[1].contains("X-Prolific-Request-Signature"),
+        "{refusals}"
+    );
+    for output in [&stdout, &refusals] {
+        assert!(!output.contains(HOOK_SECRET), "{output}");
+        assert!(!output.contains("4568"), "{output}");
+    }
+}
+
+#[test]
+fn the_webhook_receiver_without_a_secret_says_which_variable_to_set() {
+    let out = Command::new(example_binary("receive_webhooks"))
+        .arg("127.0.0.1:0")
+        .env_remove("PROLIFIC_HOOK_SECRET")
+        .output()
+        .expect("the example runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("PROLIFIC_HOOK_SECRET"), "{stderr}");
 }

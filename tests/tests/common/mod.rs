@@ -32,3 +32,16 @@ pub async fn create(client: &Client) -> Result<ParticipantGroup, Error> {
 pub fn created() -> Canned {
     Canned::json(201, &serde_json::json!({"id": "g1", "name": "Group 1"}))
 }
+
+/// Signs a webhook delivery as Prolific does: the base64 HMAC-SHA256 of the timestamp then the
+/// body, keyed with the secret (checked against a vector from Python's `hmac` in
+/// `webhooks.rs`).
+pub fn sign_delivery(secret: &str, timestamp: &str, body: &[u8]) -> String {
+    use base64::Engine as _;
+    use hmac::{KeyInit, Mac};
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+        .expect("HMAC takes a key of any length");
+    mac.update(timestamp.as_bytes());
+    mac.update(body);
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
