@@ -50,6 +50,10 @@
 //! - Hands a text answer (a CSV export) over unread, as [`Text`] (or [`TextOr`], when JSON may
 //!   come instead): read it whole under the same cap, or stream it to a writer whatever its
 //!   size ([`Text::write_to`]).
+//! - Sends a `multipart/form-data` body (a dataset's files) from the builder's setters, each
+//!   file a [`FilePart`] streamed from a path or a reader, never read whole into memory and
+//!   counted against no cap. A streamed body cannot be sent twice: such a request is never
+//!   retried, not even after a 429.
 //! - Emits `tracing` events per attempt (operation, method, path, status, attempt, elapsed),
 //!   never the token or a body.
 //!
@@ -80,6 +84,7 @@ mod path;
 mod retry;
 mod text;
 mod token;
+mod upload;
 mod validate;
 pub mod webhooks;
 
@@ -102,6 +107,7 @@ pub use generated::{Client, ResponseValue, builder, types};
 pub use optional::IntoOptional;
 pub use text::{Text, TextOr};
 pub use token::Token;
+pub use upload::FilePart;
 
 /// The HTTP client the SDK sends through, re-exported so that a custom client
 /// ([`ClientBuilder::http_client`]) and the types in the SDK's API ([`StatusCode`],

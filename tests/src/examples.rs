@@ -62,16 +62,18 @@ pub fn check_examples(spec: &Value) -> Vec<Finding> {
 /// Decodes `example` as the generated type of the schema `name` and encodes it back. The
 /// types are the ones the generator lists (`for_each_generated_type!`), by their names.
 pub fn roundtrip(name: &str, example: &Value) -> Result<(), String> {
+    // typify writes a name's capitals as PascalCase words (`AITaskBuilderBatch` is
+    // `AiTaskBuilderBatch`): the type is found whatever the case of its letters.
     macro_rules! by_name {
-        ($($ty:ident),*) => {
-            match name {
-                $(stringify!($ty) => through::<prolific_sdk::types::$ty>(name, example),)*
-                other => Err(format!(
-                    "the SDK has no type named after the schema `{other}`; give the schema a \
-                     name that is already PascalCase"
-                )),
-            }
-        };
+        ($($ty:ident),*) => {{
+            $(if stringify!($ty).eq_ignore_ascii_case(name) {
+                return through::<prolific_sdk::types::$ty>(name, example);
+            })*
+            Err(format!(
+                "the SDK has no type named after the schema `{name}`; give the schema a \
+                 name that is already PascalCase"
+            ))
+        }};
     }
     prolific_sdk::for_each_generated_type!(by_name)
 }

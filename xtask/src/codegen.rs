@@ -126,7 +126,10 @@ pub fn run_progenitor(
     settings: &GenerationSettings,
 ) -> Result<(proc_macro2::TokenStream, Generator), String> {
     let mut generator = Generator::new(settings);
-    let tokens = without_panics(|| generator.generate_tokens(&spec.api))
+    // progenitor cannot send a `multipart/form-data` body: it generates the operation without
+    // it, and the rewrite step `form` sends the form.
+    let api = rewrite::for_progenitor(&spec.api);
+    let tokens = without_panics(|| generator.generate_tokens(&api))
         .map_err(|panic| {
             format!(
                 "{}: progenitor cannot generate this spec: {panic}; change that shape \
@@ -167,7 +170,10 @@ fn named_types(generator: &Generator) -> Vec<String> {
 /// which the SDK's generator already holds), naming the SDK's types through `prolific_sdk`.
 fn generate_mock(spec: &Spec, builders: &[crate::builders::Builder]) -> Result<String, String> {
     let mut generator = Generator::new(&settings());
-    let tokens = without_panics(|| generator.httpmock(&spec.api, "prolific_sdk"))
+    // The mock of a `multipart/form-data` operation matches method, path and parameters: it
+    // is generated without the body, as the client is (`rewrite::for_progenitor`).
+    let api = rewrite::for_progenitor(&spec.api);
+    let tokens = without_panics(|| generator.httpmock(&api, "prolific_sdk"))
         .map_err(|panic| {
             format!(
                 "{}: progenitor cannot generate the mocks: {panic}",

@@ -70,6 +70,21 @@ pub struct Field {
     pub schema: Value,
 }
 
+/// One part of a `multipart/form-data` request body: a property of its schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormPart {
+    /// The part's name on the wire, the property's name.
+    pub name: String,
+    /// A file (`type: string, format: binary`), streamed; otherwise text.
+    pub file: bool,
+    /// A list (`type: array`): one part per value, all under the same name.
+    pub repeated: bool,
+    /// In the schema's `required`: `send()` refuses a request without it.
+    pub required: bool,
+    /// The property's description, the setter's documentation.
+    pub description: Option<String>,
+}
+
 impl<'a> Index<'a> {
     /// Reads `doc` through the index.
     pub fn new(doc: &'a Value) -> Self {
@@ -402,6 +417,59 @@ impl<'a> Operation<'a> {
         media.iter().any(|name| is_text(name)).then_some(media)
     }
 
+    /// The parts of a `multipart/form-data` request body (a dataset's files), one per property
+    /// of its object schema, in the schema's order; `None` for any other body. A part the SDK
+    /// cannot send (an object, a list of lists) is an error naming it: `preflight.rs` reports
+    /// it, and the rewrite `form.rs` gives every other part a setter.
+    pub fn form_parts(&self, index: &Index<'a>) -> Option<Result<Vec<FormPart>, String>> {
+        let (_, media) = self
+            .request_body(index)?
+            .get("content")
+            .and_then(Value::as_object)?
+            .iter()
+            .find(|(media, _)| is_form(media))?;
+        let schema = index.flatten(media.get("schema").unwrap_or(&Value::Null));
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            return Some(Err(
+                "a `multipart/form-data` body without an object schema of properties; give \
+                 each part a property"
+                    .to_string(),
+            ));
+        };
+        let fields = index.fields(&schema);
+        let mut parts = Vec::new();
+        for (name, property) in properties {
+            let property = index.flatten(property);
+            let repeated = property.get("type").and_then(Value::as_str) == Some("array");
+            let item = match repeated {
+                true => index.flatten(property.get("items").unwrap_or(&Value::Null)),
+                false => property.clone(),
+            };
+            let file = match item.get("type").and_then(Value::as_str) {
+                Some("string") => item.get("format").and_then(Value::as_str) == Some("binary"),
+                Some("integer" | "number" | "boolean") => false,
+                other => {
+                    return Some(Err(format!(
+                        "the form part `{name}` is {}; a part is a file (`type: string, format: \
+                         binary`), a string, a number or a boolean, or a list of one of them",
+                        other.map_or("of no type".to_string(), |t| format!("of type `{t}`"))
+                    )));
+                }
+            };
+            parts.push(FormPart {
+                name: name.clone(),
+                file,
+                repeated,
+                required: fields.get(name).is_some_and(|field| field.required),
+                description: property
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            });
+        }
+        Some(Ok(parts))
+    }
+
     /// The JSON body schema of a request body or response object, if it has one.
     pub fn json_schema(holder: &'a Value) -> Option<&'a Value> {
         holder
@@ -421,6 +489,12 @@ pub fn rust_type_name(name: &str) -> String {
 /// Whether a media type is JSON (`application/json`, with or without parameters).
 pub fn is_json(media: &str) -> bool {
     media == "application/json" || media.starts_with("application/json;")
+}
+
+/// Whether a media type is `multipart/form-data` (with or without parameters): a body the SDK
+/// sends as a form of parts, files streamed (`Operation::form_parts`).
+pub fn is_form(media: &str) -> bool {
+    media.split(';').next().unwrap_or_default().trim() == "multipart/form-data"
 }
 
 /// Whether a media type is text (`text/csv`, `text/plain`, with or without parameters): a body

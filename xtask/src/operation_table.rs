@@ -159,6 +159,9 @@ fn entries(spec: &Value, builders: &[builders::Builder]) -> Result<Vec<Entry>, S
         }
         let body = match (operation.value.get("requestBody"), &builder.body) {
             (None, _) => None,
+            // A form (`multipart/form-data`): progenitor was not given it; its parts are
+            // setters of their own (rewrite/form.rs), and no typed body reaches the prose rules.
+            (Some(_), None) if operation.form_parts(&index).is_some() => None,
             (Some(_), Some(name)) => Some(
                 syn::parse_str::<Type>(name)
                     .map_err(|e| format!("`{}::body` takes `{name}`: {e}", builder.name))?,

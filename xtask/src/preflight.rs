@@ -6,11 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::index::{Index, Operation, escape, is_json};
+use crate::index::{Index, Operation, escape, is_form, is_json};
 use crate::rules::place;
 
 /// The request media types progenitor 0.15 can send (progenitor-impl's `BodyContentType`).
-/// Any other (`multipart/form-data`, for one) fails inside progenitor with no place.
+/// Any other fails inside progenitor with no place; `multipart/form-data` progenitor cannot
+/// send either, but the xtask sends it itself (`rewrite/form.rs`) when its parts are files or
+/// scalars (`Operation::form_parts`).
 const SENDABLE: [&str; 5] = [
     "application/json",
     "application/octet-stream",
@@ -81,7 +83,18 @@ pub fn problems(spec: &Value) -> Vec<(String, String)> {
         {
             for media in content.keys() {
                 let essence = media.split(';').next().unwrap_or_default().trim();
-                if !is_json(essence) && !SENDABLE.contains(&essence) {
+                if is_form(essence) {
+                    if let Some(Err(problem)) = op.form_parts(&index) {
+                        found.push((
+                            place(&format!(
+                                "{}/requestBody/content/{}/schema",
+                                op.pointer,
+                                escape(media)
+                            )),
+                            problem,
+                        ));
+                    }
+                } else if !is_json(essence) && !SENDABLE.contains(&essence) {
                     found.push((
                         place(&format!(
                             "{}/requestBody/content/{}",

@@ -524,3 +524,66 @@ fn the_xtask_works_on_the_checkout_cargo_runs_it_in_not_the_one_that_built_it() 
     // The first checkout's files were not touched: they are still what its spec generates.
     assert!(xtask(&["check"], &root()).status.success());
 }
+
+/// `fixtures/form/`: a `multipart/form-data` body, which progenitor cannot send, is sent by the
+/// operation's builder (xtask/src/rewrite/form.rs): a setter per part of its schema, files
+/// streamed (`FilePart`), the form attached in `send()`; the mock matches without the body.
+#[test]
+fn a_multipart_body_becomes_setters_and_a_streamed_form() {
+    let fixture = root().join("xtask/tests/fixtures/form");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture.join("openapi.yaml"),
+        dir.path().join("openapi.yaml"),
+    )
+    .unwrap();
+    let out = generate_in(dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let code = std::fs::read_to_string(dir.path().join("generated.rs")).unwrap();
+    let builder = code
+        .split("pub struct UploadPhotos<'a> {")
+        .nth(1)
+        .and_then(|rest| rest.split("pub struct GetAlbum").next())
+        .unwrap_or_else(|| panic!("no builder UploadPhotos in {code}"));
+    for expected in [
+        "form: crate::upload::Form,",
+        "form: ::std::default::Default::default(),",
+        // A list of files, one part each; one file; a text; a number, as text; a list of texts.
+        "pub fn photos<I>(mut self, files: I) -> Self",
+        "I: ::std::iter::IntoIterator<Item = crate::FilePart>,",
+        "self.form.push_file(\"photos\", file);",
+        "pub fn cover(mut self, file: crate::FilePart) -> Self {",
+        "self.form.set_file(\"cover\", file);",
+        "pub fn caption<V>(mut self, value: V) -> Self",
+        "self.form.set_text(\"rating\", value.to_string());",
+        "self.form.push_text(\"tags\", value.to_string());",
+        "/// The photos to add.",
+        // Required parts are checked, files opened, before the request is built.
+        "let form = form.into_wire(&[\"photos\"]).await.map_err(Error::InvalidRequest)?;",
+        ".multipart(form)",
+        // Sent as every operation is: checked, through the hooks, never retried by a copy.
+        "crate::hooks::send(client, request, operation)",
+    ] {
+        assert!(builder.contains(expected), "{expected} in {builder}");
+    }
+    // No JSON body, no `body()` setter.
+    assert!(!builder.contains("pub fn body"), "{builder}");
+    assert!(!builder.contains(".json("), "{builder}");
+    // The other operation is progenitor's as ever.
+    assert!(
+        !code
+            .split("pub struct GetAlbum")
+            .nth(1)
+            .unwrap()
+            .contains("multipart")
+    );
+    // The mock matches method, path and parameters: it has no body setter.
+    let mock = std::fs::read_to_string(dir.path().join("mock.rs")).unwrap();
+    let when = mock
+        .split("pub struct UploadPhotosWhen")
+        .nth(1)
+        .and_then(|rest| rest.split("pub struct UploadPhotosThen").next())
+        .unwrap_or_else(|| panic!("no UploadPhotosWhen in {mock}"));
+    assert!(when.contains("pub fn album_id"), "{when}");
+    assert!(!when.contains("pub fn body"), "{when}");
+}

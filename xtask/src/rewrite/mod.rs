@@ -2,6 +2,9 @@
 //! progenitor's settings cannot, and fails, naming the shape it expected, when progenitor's
 //! output no longer has that shape (then the step is updated, never the generated file).
 //!
+//! - `form`: a `multipart/form-data` body, which progenitor was not given (`for_progenitor`),
+//!   is sent by its builder as a form: a setter per part of its schema, each file a
+//!   `FilePart` streamed when the request is sent;
 //! - `send`: every builder's `send()` returns the SDK's `Error`, and the SDK reads and decodes
 //!   every response itself (the status is kept in every error, every body is read under a cap;
 //!   a text success, such as a CSV export, is handed over unread as `Text` or `TextOr<T>`);
@@ -31,6 +34,7 @@
 
 mod api_version;
 mod constructors;
+mod form;
 mod mock_bodies;
 mod mock_paths;
 mod mock_sealed;
@@ -45,6 +49,7 @@ use serde_json::Value;
 
 use crate::index::Index;
 
+pub use form::for_progenitor;
 pub use open_enums::response_enums;
 
 /// How many places each step must change, counted from the spec, not from what the steps
@@ -95,6 +100,13 @@ pub fn apply(
 ) -> Result<(), String> {
     let per_operation = "one per operation";
     let text = text_answers(index, builders).map_err(|e| step("send", e))?;
+    let forms = form_bodies(index, builders).map_err(|e| step("form", e))?;
+    count(
+        "form",
+        form::send_forms(file, &forms),
+        forms.len(),
+        "one per operation whose body is `multipart/form-data`",
+    )?;
     count(
         "open_enums",
         open_enums::keep_unknown_values(file, response_enums),
@@ -138,6 +150,25 @@ pub fn apply(
         expected.operations,
         per_operation,
     )
+}
+
+/// The builders of the operations whose request body is `multipart/form-data`, with its parts
+/// (`Operation::form_parts`).
+fn form_bodies(
+    index: &Index,
+    builders: &[crate::builders::Builder],
+) -> Result<Vec<form::FormBody>, String> {
+    index
+        .operations()
+        .iter()
+        .filter_map(|op| op.form_parts(index).map(|parts| (op, parts)))
+        .map(|(op, parts)| {
+            Ok(form::FormBody {
+                builder: crate::builders::of(builders, op)?.name.clone(),
+                parts: parts?,
+            })
+        })
+        .collect()
 }
 
 /// The builders of the operations whose success is text (`Operation::text_success`), with the
