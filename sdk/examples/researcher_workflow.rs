@@ -199,14 +199,12 @@ async fn workflow(
 
     // 8. The results as CSV, streamed to a file: an export of any size never sits in memory
     //    whole.
+    //    The study export is deprecated (its successor is the demographic export) but still
+    //    served, so this step keeps it until the SDK removes it.
     let path = std::env::temp_dir().join(format!("prolific-study-{}.csv", study.id));
-    match client
-        .export_study()
-        .id(&study.id)
-        .send()
-        .await?
-        .into_inner()
-    {
+    #[allow(deprecated)]
+    let export = client.export_study();
+    match export.id(&study.id).send().await?.into_inner() {
         TextOr::Text(csv) => {
             let mut file = tokio::fs::File::create(&path)
                 .await

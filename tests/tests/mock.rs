@@ -179,8 +179,8 @@ async fn an_operation_without_state_answers_its_documented_success() {
     let mock = mock::start().await;
     let user = operations()
         .into_iter()
-        .find(|operation| operation.id == "GetUser")
-        .expect("the spec has GetUser");
+        .find(|operation| operation.id == "get-user")
+        .expect("the spec has get-user");
     let (status, body) = with_token(&mock, "GET", &user.path, None).await;
     assert_eq!((status, Some(body)), user.success());
 }
@@ -296,7 +296,7 @@ fn ids_of(listed: &Value) -> Vec<String> {
 
 /// Creates the spec's documented draft study, with `changes` applied.
 async fn create_study(mock: &Loopback, changes: Value) -> Value {
-    let mut body: Value = serde_json::from_str(&documented_body("CreateStudy")).unwrap();
+    let mut body: Value = serde_json::from_str(&documented_body("create-study")).unwrap();
     for (field, value) in changes.as_object().unwrap() {
         body[field] = value.clone();
     }
@@ -573,18 +573,18 @@ async fn a_text_answer_is_its_documented_text_with_its_media_type() {
     let mock = mock::start().await;
     let create = operations()
         .into_iter()
-        .find(|operation| operation.id == "CreateStudy")
-        .expect("the spec has CreateStudy");
+        .find(|operation| operation.id == "create-study")
+        .expect("the spec has create-study");
     let draft = prolific_sdk_tests::spec()
         .pointer(&format!("{}/example", create.media("requestBody")))
-        .expect("CreateStudy's documented body")
+        .expect("create-study's documented body")
         .to_string();
     let (status, study) = with_token(&mock, "POST", "/api/v1/studies/", Some(&draft)).await;
     assert_eq!(status, 201, "{study}");
     let export = operations()
         .into_iter()
-        .find(|operation| operation.id == "ExportStudy")
-        .expect("the spec has ExportStudy");
+        .find(|operation| operation.id == "export-study")
+        .expect("the spec has export-study");
     let (_, documented) = export.successes();
     let csv = documented.first().expect("a documented text answer");
     let response = reqwest::Client::new()

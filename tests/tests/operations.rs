@@ -94,6 +94,8 @@ macro_rules! typed_calls {
         answer [$answer:ident];
     )*) => {
         /// One typed call of `operation` with `args`, its answer as JSON (`null` for none).
+        /// Deprecated operations are called too: they are sent until they are removed.
+        #[allow(deprecated)]
         async fn call(client: &Client, operation: &str, args: &Args) -> Result<Value, Error> {
             match operation {
                 $($id => {

@@ -1,9 +1,13 @@
-//! A `multipart/form-data` upload on the wire (uploadFilesToBatch, the generator's shape in
+//! A `multipart/form-data` upload on the wire (`uploadFilesToBatch`, the generator's shape in
 //! xtask/src/rewrite/form.rs): what the server receives is parsed by `multer`, a maintained
 //! multipart parser, not by the tests: each part's name, file name, content type and bytes.
 //! Files stream from a path or a reader; a large one goes whole, with its length, under a
 //! response cap far smaller than it; an error status reads Prolific's error body; a file that
 //! cannot be opened is refused before sending; a streamed body is never sent twice.
+
+// The multipart upload is deprecated (Prolific now takes files at a pre-signed URL), and sent
+// until it is removed: its shape, a form streamed part by part, is what is tested here.
+#![allow(deprecated)]
 
 mod common;
 

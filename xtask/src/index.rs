@@ -306,6 +306,17 @@ impl<'a> Operation<'a> {
         }
     }
 
+    /// Whether the operation is `deprecated`.
+    pub fn is_deprecated(&self) -> bool {
+        self.value.get("deprecated") == Some(&Value::Bool(true))
+    }
+
+    /// What a deprecated operation's users are told to do instead: its `x-deprecation`
+    /// sentence, which names the replacement or says that nothing replaces it.
+    pub fn deprecation(&self) -> Option<&'a str> {
+        self.value.get("x-deprecation").and_then(Value::as_str)
+    }
+
     /// `POST /api/v1/participant-groups/`.
     pub fn label(&self) -> String {
         format!("{} {}", self.method.to_uppercase(), self.path)

@@ -65,11 +65,18 @@ pub fn markdown(spec: &Value, builders: &[Builder]) -> Result<String, String> {
                 .get("summary")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
+            // A deprecated operation says so where users look it up, with what replaces it.
+            let summary = match operation.deprecation() {
+                Some(note) if operation.is_deprecated() => {
+                    format!("{summary}. **Deprecated**: {note}")
+                }
+                _ => summary.to_string(),
+            };
             let row = format!(
                 "| `{}` | `{}()` | {answer} | {again} | {} |\n",
                 operation.label(),
                 builder.method,
-                cell(summary)
+                cell(&summary)
             );
             rows.push((position, row));
         }

@@ -80,6 +80,20 @@ pub fn check(spec: &Value) -> Vec<Outcome> {
              leave it out",
         )
     }));
+    outcomes.push(per_operation("operation-deprecation", &|op| {
+        let deprecated = op.get("deprecated") == Some(&Value::Bool(true));
+        match (deprecated, op.get("x-deprecation")) {
+            (true, note) if non_empty_string(note).is_none() => Some(
+                "deprecated without `x-deprecation`; say what to use instead, or that nothing \
+                 replaces it (it becomes the method's `#[deprecated]` note)",
+            ),
+            (false, Some(_)) => Some(
+                "`x-deprecation` on an operation that is not `deprecated: true`; mark it \
+                 deprecated or remove the note",
+            ),
+            _ => None,
+        }
+    }));
     outcomes.push(per_operation("operation-4xx", &|op| {
         let has_4xx = op
             .get("responses")

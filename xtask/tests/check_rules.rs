@@ -51,7 +51,7 @@ fn the_real_spec_passes_every_rule() {
     // Every rule once, and `generated-up-to-date` twice more: the SDK's file, the mocks and
     // the operations reference. `types-match-spec` runs on the SDK's own module only (cli.rs
     // checks it there): here it says so, and the summary counts it apart.
-    assert_eq!(passed, 16);
+    assert_eq!(passed, 17);
     let report = stdout(&out);
     assert!(
         report.contains(&format!("skip  {:<22}{NOT_THE_SDK}\n", "types-match-spec")),
@@ -59,7 +59,7 @@ fn the_real_spec_passes_every_rule() {
     );
     assert!(
         report.ends_with(
-            "cargo xtask check: openapi.yaml passes all 14 rules; 1 skipped (types-match-spec)\n"
+            "cargo xtask check: openapi.yaml passes all 15 rules; 1 skipped (types-match-spec)\n"
         ),
         "{report}"
     );
@@ -108,7 +108,7 @@ fn types_match_spec_says_skip_while_the_sdk_module_is_out_of_date() {
     );
     assert!(
         report.ends_with(
-            "cargo xtask check: openapi.yaml fails 1 of 14 rules (generated-up-to-date); 1 \
+            "cargo xtask check: openapi.yaml fails 1 of 15 rules (generated-up-to-date); 1 \
              skipped (types-match-spec)\n"
         ),
         "{report}"
@@ -356,7 +356,7 @@ fn json_format_reports_each_rule_for_machines() {
     );
     let results = report["results"].as_array().unwrap();
     // One line per rule, and `generated-up-to-date` once per generated file.
-    assert_eq!(results.len(), 17);
+    assert_eq!(results.len(), 18);
     let failed: Vec<_> = results.iter().filter(|r| r["status"] == "fail").collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["place"], OPERATION);
@@ -388,6 +388,36 @@ fn operation_idempotent() {
             )
         )]
     );
+}
+
+#[test]
+fn operation_deprecation() {
+    let without_note = format!(
+        "{OPERATION}: deprecated without `x-deprecation`; say what to use instead, or that \
+         nothing replaces it (it becomes the method's `#[deprecated]` note)"
+    );
+    let without_deprecated = format!(
+        "{OPERATION}: `x-deprecation` on an operation that is not `deprecated: true`; mark it \
+         deprecated or remove the note"
+    );
+    for (edit, message) in [
+        ("      deprecated: true\n", without_note),
+        ("      x-deprecation: Use another.\n", without_deprecated),
+    ] {
+        let dir = edited(
+            "      x-idempotent: false\n      x-prose-rules:\n        name_not_blank:",
+            &format!(
+                "{edit}      x-idempotent: false\n      x-prose-rules:\n        name_not_blank:"
+            ),
+        );
+        let out = check_in(dir.path());
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        assert!(
+            failures(&out).contains(&line("operation-deprecation", &message)),
+            "{edit}: {:?}",
+            failures(&out)
+        );
+    }
 }
 
 #[test]
@@ -718,6 +748,7 @@ fn rules_with_nothing_to_check_say_skip_not_pass() {
         "operation-security",
         "operation-idempotent",
         "operation-prose-rules",
+        "operation-deprecation",
         "operation-4xx",
     ] {
         assert!(

@@ -18,6 +18,8 @@
 //!   encoder, or the request is refused before sending;
 //! - `resource_impls`: the client's methods move into one `impl Client` per resource (tag),
 //!   each documented, so that rustdoc groups them as the spec does;
+//! - `deprecated`: the method of each operation the spec marks `deprecated` carries
+//!   `#[deprecated]` with the spec's `x-deprecation` note, on the client and on the mocks;
 //! - `open_enums`: every enum a response can hold reads a value this SDK does not know as
 //!   `Unrecognized(String)` instead of failing the response; enums only requests hold stay
 //!   closed.
@@ -34,6 +36,7 @@
 
 mod api_version;
 mod constructors;
+mod deprecated;
 mod form;
 mod mock_bodies;
 mod mock_paths;
@@ -144,12 +147,44 @@ pub fn apply(
         expected.operations,
         per_operation,
     )?;
+    let deprecated = deprecated_operations(index, builders).map_err(|e| step("deprecated", e))?;
+    count(
+        "deprecated",
+        Ok(deprecated::client_methods(file, &deprecated)),
+        deprecated.len(),
+        "one per operation marked `deprecated`",
+    )?;
     count(
         "resource_impls",
         resource_impls::by_resource(file, index, builders),
         expected.operations,
         per_operation,
     )
+}
+
+/// The methods of the operations the spec marks `deprecated`, each with its `x-deprecation`
+/// note.
+fn deprecated_operations(
+    index: &Index,
+    builders: &[crate::builders::Builder],
+) -> Result<Vec<deprecated::Deprecated>, String> {
+    index
+        .operations()
+        .iter()
+        .filter(|op| op.is_deprecated())
+        .map(|op| {
+            let note = op.deprecation().ok_or_else(|| {
+                format!(
+                    "{} is deprecated without `x-deprecation`; say what to use instead",
+                    op.label()
+                )
+            })?;
+            Ok(deprecated::Deprecated {
+                method: crate::builders::of(builders, op)?.method.clone(),
+                note: note.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// The builders of the operations whose request body is `multipart/form-data`, with its parts
@@ -236,6 +271,13 @@ pub fn apply_mock(
         mock_text::text_replies(file, index, builders),
         mock_text::expected(index),
         "one reply setter per text media type of each success",
+    )?;
+    let deprecated = deprecated_operations(index, builders).map_err(|e| step("deprecated", e))?;
+    count(
+        "deprecated",
+        Ok(deprecated::mock_methods(file, &deprecated)),
+        deprecated.len(),
+        "one mock per operation marked `deprecated`",
     )?;
     count(
         "mock_sealed",
