@@ -271,6 +271,52 @@ impl VisitMut for SendFacts {
 }
 
 /// `X` out of `fn body<V>(..) where V: TryInto<X>`.
+/// What users call on one builder of a module, as written there: its setters (every public
+/// method but `send`) and what its `send()` returns (without spaces).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Calls {
+    /// The public methods that set a part of the request: `id`, `body`, `file`.
+    pub setters: std::collections::BTreeSet<String>,
+    /// What `send()` returns, e.g. `Result<ResponseValue<types::Group>,crate::Error>`.
+    pub returns: String,
+}
+
+/// Each builder's [`Calls`] in the `mod builder` of `file`, by the builder's type name. Unlike
+/// [`read`], it reads only signatures, so it reads the final code (after the rewrite steps)
+/// as well as progenitor's.
+pub fn calls(file: &syn::File) -> std::collections::BTreeMap<String, Calls> {
+    let items = file.items.iter().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    let mut found = std::collections::BTreeMap::new();
+    for item in items.into_iter().flatten() {
+        let Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() {
+            continue;
+        }
+        let syn::Type::Path(ty) = block.self_ty.as_ref() else {
+            continue;
+        };
+        let Some(name) = ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        let calls: &mut Calls = found.entry(name).or_default();
+        for member in &block.items {
+            let ImplItem::Fn(f) = member else { continue };
+            if !matches!(f.vis, syn::Visibility::Public(_)) {
+                continue;
+            }
+            if f.sig.ident == "send" {
+                calls.returns = flat(&f.sig.output).trim_start_matches("->").to_string();
+            } else if f.sig.ident != "new" {
+                calls.setters.insert(f.sig.ident.to_string());
+            }
+        }
+    }
+    found
+}
+
 fn body_type(body: &syn::ImplItemFn) -> Option<String> {
     let predicates = &body.sig.generics.where_clause.as_ref()?.predicates;
     predicates.iter().find_map(|predicate| {

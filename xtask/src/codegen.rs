@@ -38,35 +38,16 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         return Err(format!("{}: {place}: {message}{more}", spec.shown));
     }
 
-    let Patched {
-        tokens,
+    let Final {
+        mut file,
+        builders,
         type_names,
-        generator,
-    } = run_patched(spec)?;
-
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
-        format!(
-            "{}: progenitor produced code that does not parse: {e}; report it with the spec",
-            spec.shown
-        )
-    })?;
-    // Read once: the operation table and the mocks' `When`s take their names from them.
-    let builders = crate::builders::read(&file)
-        .map_err(|e| format!("{}: {e}; update xtask/src/builders.rs", spec.shown))?;
+        ..
+    } = run_final(spec)?;
     let table = operation_table::items(&spec.raw.value, &builders, &type_names)
         .map_err(|e| format!("{}: {e}", spec.shown))?;
     let reference = reference::markdown(&spec.raw.value, &builders)
         .map_err(|e| format!("{}: {e}", spec.shown))?;
-    let answers: Vec<String> = builders.iter().map(|b| b.answer.clone()).collect();
-    let response_enums = rewrite::response_enums(generator.get_type_space(), &answers);
-    rewrite::apply(
-        &mut file,
-        rewrite::Expected::of(&spec.raw.value),
-        &crate::index::Index::new(&spec.raw.value),
-        &builders,
-        &response_enums,
-    )
-    .map_err(|e| format!("{}: {e}", spec.shown))?;
     let table: syn::File = syn::parse2(table)
         .map_err(|e| format!("{}: the operation table does not parse: {e}", spec.shown))?;
     file.items.extend(table.items);
@@ -81,6 +62,59 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
     })
 }
 
+/// The SDK's module as users compile it (every rewrite step applied, the operation table
+/// not yet appended), with what was read from progenitor's output before the steps.
+pub struct Final {
+    /// The module after every rewrite step.
+    pub file: syn::File,
+    /// progenitor's builders, read before any step: the operations' Rust names.
+    pub builders: Vec<crate::builders::Builder>,
+    /// What users could call on each builder before the steps (`builders::calls`).
+    pub progenitor_calls: std::collections::BTreeMap<String, crate::builders::Calls>,
+    /// The generator, whose type space holds every type with its details.
+    pub generator: Generator,
+    /// The names of the generated types (structs, enums, newtypes), sorted.
+    pub type_names: Vec<String>,
+}
+
+/// Runs progenitor on `spec` ([`run_patched`]) and every rewrite step on its output: the code
+/// `generate` writes, and the code `cargo xtask diff` judges (surface.rs), so that a change
+/// only a rewrite shows (a text answer, a form part, an enum opened) is seen.
+pub fn run_final(spec: &Spec) -> Result<Final, String> {
+    let Patched {
+        tokens,
+        type_names,
+        generator,
+    } = run_patched(spec)?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        format!(
+            "{}: progenitor produced code that does not parse: {e}; report it with the spec",
+            spec.shown
+        )
+    })?;
+    // Read once: the operation table and the mocks' `When`s take their names from them.
+    let builders = crate::builders::read(&file)
+        .map_err(|e| format!("{}: {e}; update xtask/src/builders.rs", spec.shown))?;
+    let progenitor_calls = crate::builders::calls(&file);
+    let answers: Vec<String> = builders.iter().map(|b| b.answer.clone()).collect();
+    let response_enums = rewrite::response_enums(generator.get_type_space(), &answers);
+    rewrite::apply(
+        &mut file,
+        rewrite::Expected::of(&spec.raw.value),
+        &crate::index::Index::new(&spec.raw.value),
+        &builders,
+        &response_enums,
+    )
+    .map_err(|e| format!("{}: {e}", spec.shown))?;
+    Ok(Final {
+        file,
+        builders,
+        progenitor_calls,
+        generator,
+        type_names,
+    })
+}
+
 /// progenitor's output for a spec as `generate` takes it, before the rewrites.
 pub struct Patched {
     /// The client, the builders and the types, as tokens.
@@ -92,8 +126,7 @@ pub struct Patched {
 }
 
 /// Runs progenitor on `spec` as the SDK is generated: with [`settings`] and every named type
-/// patched. `generate` writes this output and `cargo xtask diff` reads it (surface.rs), so diff
-/// judges the code users get, attributes included.
+/// patched; [`run_final`] then applies the rewrite steps.
 pub fn run_patched(spec: &Spec) -> Result<Patched, String> {
     // typify patches types by name, and names are known only once generated: the first pass
     // names the types, the second patches each of them:

@@ -149,6 +149,7 @@ pub fn compare(old: &Spec, new: &Spec) -> Result<Vec<Change>, String> {
             );
         }
         compare_parameters(&label, was, op, &mut add);
+        compare_setters(&label, was, op, &mut add);
         compare_behaviour(&label, was, op, &mut add);
     }
     for op in removed {
@@ -393,6 +394,33 @@ fn compare_parameters(
     }
 }
 
+/// The setters only the final code has (a form's parts, `rewrite/form.rs`): one added is a
+/// new way to build the request, one removed breaks the code that calls it.
+fn compare_setters(
+    label: &str,
+    was: &Operation,
+    op: &Operation,
+    add: &mut impl FnMut(Bump, &'static str, String, String),
+) {
+    let method = &op.rust_method;
+    for setter in op.rewritten_setters.difference(&was.rewritten_setters) {
+        add(
+            Bump::Minor,
+            "setter-added",
+            format!("{label} {setter}"),
+            format!("new setter `{method}().{setter}(…)`"),
+        );
+    }
+    for setter in was.rewritten_setters.difference(&op.rewritten_setters) {
+        add(
+            Bump::Major,
+            "setter-removed",
+            format!("{label} {setter}"),
+            format!("`{method}().{setter}(…)` removed: code that calls it no longer compiles"),
+        );
+    }
+}
+
 /// What the SDK does at run time for an operation, where the Rust does not change: whether it
 /// sends a request again, what counts as a success, what it refuses before sending. A change
 /// is major when an existing call can now end in a way it could not before (a second delivery,
@@ -460,6 +488,24 @@ fn compare_behaviour(
                 show(&op.success)
             ),
         );
+    }
+    match (&was.deprecated, &op.deprecated) {
+        (None, Some(note)) => add(
+            Bump::Minor,
+            "operation-deprecated",
+            label.to_string(),
+            format!(
+                "`{method}()` is deprecated, and callers get a warning: \"{note}\"; it goes in a \
+                 later major release"
+            ),
+        ),
+        (Some(_), None) => add(
+            Bump::Patch,
+            "operation-undeprecated",
+            label.to_string(),
+            format!("`{method}()` is no longer deprecated"),
+        ),
+        _ => {}
     }
     for (name, text) in &op.prose_rules {
         let item = format!("{label} {name}");

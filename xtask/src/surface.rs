@@ -32,7 +32,7 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     /// What its builder's `body` takes, if it has a body.
     pub request: Option<String>,
-    /// What its `send()` returns: `Result<ResponseValue<…>, Error<…>>`.
+    /// What its `send()` returns in the final code: `Result<ResponseValue<…>,Error>`.
     pub returns: String,
     /// Its method on the client, e.g. `get_participant_group`.
     pub rust_method: String,
@@ -42,6 +42,11 @@ pub struct Operation {
     pub success: Vec<String>,
     /// Its prose rules (`x-prose-rules`), each rule's text by its name; checked before sending.
     pub prose_rules: BTreeMap<String, String>,
+    /// Its `#[deprecated]` note (`x-deprecation`), when the spec marks it deprecated.
+    pub deprecated: Option<String>,
+    /// The setters of its builder that the rewrite steps added to progenitor's (a form's
+    /// parts), by name.
+    pub rewritten_setters: BTreeSet<String>,
 }
 
 /// A field of a generated struct.
@@ -95,11 +100,13 @@ pub struct Surface {
 impl Surface {
     /// Generates `spec` in memory and reads its surface.
     pub fn of(spec: &Spec) -> Result<Surface, String> {
-        let codegen::Patched {
-            tokens, generator, ..
-        } = codegen::run_patched(spec)?;
-        let file: syn::File = syn::parse2(tokens)
-            .map_err(|e| format!("{}: progenitor's output does not parse: {e}", spec.shown))?;
+        let codegen::Final {
+            file,
+            builders,
+            generator,
+            progenitor_calls,
+            ..
+        } = codegen::run_final(spec)?;
         let index = Index::new(&spec.raw.value);
         let mut types = types(&generator, &index);
         for name in non_exhaustive(&file) {
@@ -107,8 +114,14 @@ impl Surface {
                 ty.non_exhaustive = true;
             }
         }
-        let builders = builders::read(&file)
-            .map_err(|e| format!("{}: {e}; update xtask/src/builders.rs", spec.shown))?;
+        // The variants users match on are the final code's: a rewrite step adds one
+        // (`Unrecognized`, open_enums.rs) that the type space never holds.
+        for (name, variants) in enum_variants(&file) {
+            if let Some(ty) = types.get_mut(&name) {
+                ty.variants = variants;
+            }
+        }
+        let calls = builders::calls(&file);
         let mut operations = Vec::new();
         let mut roots = Vec::new();
         for op in index.operations() {
@@ -116,7 +129,14 @@ impl Surface {
             let builder =
                 builders::of(&builders, &op).map_err(|e| format!("{}: {e}", spec.shown))?;
             let request = builder.body.as_deref().map(rust_name);
-            let returns = rust_name(&builder.returns);
+            let (now, before) = (
+                calls.get(&builder.name).cloned().unwrap_or_default(),
+                progenitor_calls
+                    .get(&builder.name)
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            let returns = rust_name(&now.returns);
             let rust_method = builder.method.clone();
             roots.extend(request.iter().map(|ty| (ty.clone(), Direction::Request)));
             roots.push((returns.clone(), Direction::Response));
@@ -136,6 +156,12 @@ impl Surface {
                     .filter(|status| status.starts_with('2'))
                     .collect(),
                 prose_rules: prose_rules(&op),
+                deprecated: op
+                    .is_deprecated()
+                    .then(|| op.deprecation().unwrap_or_default().to_string()),
+                // What a rewrite step gave the builder (a form's parts): the spec's parameters
+                // and body, which progenitor's own setters take, are compared by the spec.
+                rewritten_setters: now.setters.difference(&before.setters).cloned().collect(),
             });
         }
         let directions = directions(&types, roots);
@@ -223,15 +249,34 @@ fn prose_rules(op: &index::Operation) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The names of the types of `mod types` that carry `#[non_exhaustive]`.
-fn non_exhaustive(file: &syn::File) -> Vec<String> {
-    let items = file.items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    });
-    items
+/// Each enum of `mod types` in `file`, with its variants as written.
+fn enum_variants(file: &syn::File) -> Vec<(String, Vec<String>)> {
+    types_module(file)
+        .filter_map(|item| match item {
+            Item::Enum(e) => Some((
+                e.ident.to_string(),
+                e.variants.iter().map(|v| v.ident.to_string()).collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The items of `mod types` in `file` (none when it has no such module).
+fn types_module(file: &syn::File) -> impl Iterator<Item = &Item> {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
         .into_iter()
         .flatten()
+}
+
+/// The names of the types of `mod types` that carry `#[non_exhaustive]`.
+fn non_exhaustive(file: &syn::File) -> Vec<String> {
+    types_module(file)
         .filter_map(|item| match item {
             Item::Struct(s) => Some((&s.attrs, s.ident.to_string())),
             Item::Enum(e) => Some((&e.attrs, e.ident.to_string())),
@@ -289,6 +334,7 @@ pub fn rust_name(tokens: &str) -> String {
         "::std::boxed::",
         "::std::collections::",
         "std::convert::",
+        "crate::",
         "types::",
         "super::",
     ] {
