@@ -79,12 +79,24 @@ pub fn compare(fragment: &Value, upstream: &Value) -> (Vec<Difference>, usize) {
             continue;
         };
         matched += 1;
-        sides.bodies(
-            &format!("{id} request"),
+        let (our_body, their_body) = (
             ours.request_body(&sides.fragment),
             theirs.request_body(&sides.upstream),
-            &mut found,
         );
+        // The body's own `required`: progenitor makes a required body a `body` the builder
+        // demands, an optional one a `body` it may leave out.
+        let body_required =
+            |body: Option<&Value>| body.map(|b| b.get("required") == Some(&Value::Bool(true)));
+        if let (Some(mine), Some(upstream)) = (body_required(our_body), body_required(their_body))
+            && mine != upstream
+        {
+            found.push(Difference {
+                place: format!("{id} request"),
+                kind: "body-required".into(),
+                detail: format!("fragment: {mine}; upstream: {upstream}"),
+            });
+        }
+        sides.bodies(&format!("{id} request"), our_body, their_body, &mut found);
         let (a, b) = (
             ours.responses(&sides.fragment),
             theirs.responses(&sides.upstream),
@@ -200,6 +212,50 @@ impl Sides<'_> {
                 x.read_only.to_string(),
                 y.read_only.to_string(),
             );
+            let values = |index: &Index, schema: &Value| -> Option<BTreeSet<String>> {
+                let list = index.flatten(schema).get("enum")?.as_array()?.clone();
+                Some(
+                    list.iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                        .collect(),
+                )
+            };
+            match (
+                values(&self.fragment, &x.schema),
+                values(&self.upstream, &y.schema),
+            ) {
+                (Some(mine), None) => found.push(Difference {
+                    place: at.clone(),
+                    kind: "enum".into(),
+                    detail: format!(
+                        "closed in the fragment only ({} values); upstream takes any value",
+                        mine.len()
+                    ),
+                }),
+                (None, Some(upstream)) => found.push(Difference {
+                    place: at.clone(),
+                    kind: "enum".into(),
+                    detail: format!(
+                        "open in the fragment; upstream lists {} values",
+                        upstream.len()
+                    ),
+                }),
+                (Some(mine), Some(upstream)) if mine != upstream => {
+                    let only = |a: &BTreeSet<String>, b: &BTreeSet<String>| {
+                        a.difference(b).cloned().collect::<Vec<_>>().join(", ")
+                    };
+                    found.push(Difference {
+                        place: at.clone(),
+                        kind: "enum".into(),
+                        detail: format!(
+                            "only in the fragment: [{}]; only upstream: [{}]",
+                            only(&mine, &upstream),
+                            only(&upstream, &mine)
+                        ),
+                    })
+                }
+                _ => {}
+            }
             match (x.schema.get("items"), y.schema.get("items")) {
                 (Some(xi), Some(yi)) => {
                     self.fields(place, &format!("{prefix}{name}[]."), xi, yi, found)
@@ -346,7 +402,77 @@ pub fn report(
 
 #[cfg(test)]
 mod tests {
-    use super::glob;
+    use serde_json::json;
+
+    use super::{compare, glob};
+
+    /// A document of one `POST /things/` whose body is `body` (the request body object).
+    fn with_body(body: serde_json::Value) -> serde_json::Value {
+        json!({"paths": {"/things/": {"post": {
+            "operationId": "make-thing",
+            "requestBody": body,
+            "responses": {"204": {"description": "Made"}},
+        }}}})
+    }
+
+    fn json_body(required: bool, kind: serde_json::Value) -> serde_json::Value {
+        json!({"required": required, "content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {"kind": kind},
+        }}}})
+    }
+
+    /// What `compare` finds, as `kind place: detail` lines.
+    fn differences(ours: serde_json::Value, theirs: serde_json::Value) -> Vec<String> {
+        let (found, matched) = compare(&ours, &theirs);
+        assert_eq!(matched, 1);
+        found
+            .iter()
+            .map(|d| format!("{} {}: {}", d.kind, d.place, d.detail))
+            .collect()
+    }
+
+    #[test]
+    fn a_body_the_fragment_alone_requires_is_a_difference() {
+        let kind = json!({"type": "string"});
+        assert_eq!(
+            differences(
+                with_body(json_body(true, kind.clone())),
+                with_body(json_body(false, kind))
+            ),
+            ["body-required make-thing request: fragment: true; upstream: false"]
+        );
+    }
+
+    #[test]
+    fn an_enum_only_one_side_closes_or_whose_values_differ_is_a_difference() {
+        let closed = json!({"type": "string", "enum": ["A", "B"]});
+        let open = json!({"type": "string"});
+        assert_eq!(
+            differences(
+                with_body(json_body(true, closed.clone())),
+                with_body(json_body(true, open.clone()))
+            ),
+            [
+                "enum make-thing request: kind: closed in the fragment only (2 values); upstream takes any value"
+            ]
+        );
+        assert_eq!(
+            differences(
+                with_body(json_body(true, open)),
+                with_body(json_body(true, closed.clone()))
+            ),
+            ["enum make-thing request: kind: open in the fragment; upstream lists 2 values"]
+        );
+        let other = json!({"type": "string", "enum": ["B", "C"]});
+        assert_eq!(
+            differences(
+                with_body(json_body(true, closed)),
+                with_body(json_body(true, other))
+            ),
+            ["enum make-thing request: kind: only in the fragment: [A]; only upstream: [C]"]
+        );
+    }
 
     #[test]
     fn allow_list_places_match_with_stars() {

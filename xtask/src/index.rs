@@ -317,6 +317,17 @@ impl<'a> Operation<'a> {
         self.value.get("x-deprecation").and_then(Value::as_str)
     }
 
+    /// The note of a deprecated operation's `#[deprecated]`: its `x-deprecation`, or, in a
+    /// document that states none (a published one, or the fragment before the rule
+    /// `operation-deprecation`), a sentence saying only that it is deprecated.
+    pub fn deprecation_note(&self) -> Option<String> {
+        self.is_deprecated().then(|| {
+            self.deprecation()
+                .unwrap_or("Prolific marks this operation deprecated.")
+                .to_string()
+        })
+    }
+
     /// `POST /api/v1/participant-groups/`.
     pub fn label(&self) -> String {
         format!("{} {}", self.method.to_uppercase(), self.path)

@@ -66,11 +66,9 @@ pub fn markdown(spec: &Value, builders: &[Builder]) -> Result<String, String> {
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             // A deprecated operation says so where users look it up, with what replaces it.
-            let summary = match operation.deprecation() {
-                Some(note) if operation.is_deprecated() => {
-                    format!("{summary}. **Deprecated**: {note}")
-                }
-                _ => summary.to_string(),
+            let summary = match operation.deprecation_note() {
+                Some(note) => format!("{summary}. **Deprecated**: {note}"),
+                None => summary.to_string(),
             };
             let row = format!(
                 "| `{}` | `{}()` | {answer} | {again} | {} |\n",

@@ -156,9 +156,7 @@ impl Surface {
                     .filter(|status| status.starts_with('2'))
                     .collect(),
                 prose_rules: prose_rules(&op),
-                deprecated: op
-                    .is_deprecated()
-                    .then(|| op.deprecation().unwrap_or_default().to_string()),
+                deprecated: op.deprecation_note(),
                 // What a rewrite step gave the builder (a form's parts): the spec's parameters
                 // and body, which progenitor's own setters take, are compared by the spec.
                 rewritten_setters: now.setters.difference(&before.setters).cloned().collect(),

@@ -162,8 +162,8 @@ pub fn apply(
     )
 }
 
-/// The methods of the operations the spec marks `deprecated`, each with its `x-deprecation`
-/// note.
+/// The methods of the operations the spec marks `deprecated`, each with its note
+/// (`Operation::deprecation_note`).
 fn deprecated_operations(
     index: &Index,
     builders: &[crate::builders::Builder],
@@ -171,17 +171,11 @@ fn deprecated_operations(
     index
         .operations()
         .iter()
-        .filter(|op| op.is_deprecated())
-        .map(|op| {
-            let note = op.deprecation().ok_or_else(|| {
-                format!(
-                    "{} is deprecated without `x-deprecation`; say what to use instead",
-                    op.label()
-                )
-            })?;
+        .filter_map(|op| op.deprecation_note().map(|note| (op, note)))
+        .map(|(op, note)| {
             Ok(deprecated::Deprecated {
                 method: crate::builders::of(builders, op)?.method.clone(),
-                note: note.to_string(),
+                note,
             })
         })
         .collect()
