@@ -238,13 +238,11 @@ impl State {
         body: &Value,
     ) -> Value {
         let (status, example) = route.operation.success();
-        let response = Shape::at(
-            &model.spec,
-            &format!(
-                "{}/schema",
-                route.operation.media(&format!("responses/{status}"))
-            ),
+        let schema = format!(
+            "{}/schema",
+            route.operation.media(&format!("responses/{status}"))
         );
+        let response = Shape::at(&model.spec, &schema);
         let request = request_shape(model, route);
         let example = example.unwrap_or(Value::Null);
         let mut value = Map::new();
@@ -269,6 +267,21 @@ impl State {
             if let Some(made) = made {
                 value.insert(name.clone(), made);
             }
+        }
+        // A field sent in one shape and answered in another (a page sent without the ids the
+        // answer gives it) takes the documented answer's value instead.
+        let sent_differently: BTreeSet<String> =
+            crate::spec::schema_errors_in(&model.spec, &schema, &Value::Object(value.clone()))
+                .iter()
+                .filter_map(|error| error.strip_prefix('/')?.split(['/', ':']).next())
+                .filter(|name| body.get(*name).is_some())
+                .map(str::to_string)
+                .collect();
+        for name in sent_differently {
+            match example.get(&name) {
+                Some(documented) => value.insert(name, documented.clone()),
+                None => value.remove(&name),
+            };
         }
         let mut value = Value::Object(value);
         set(&mut value, "id", json!(self.fresh_id()));
