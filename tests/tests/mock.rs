@@ -363,7 +363,7 @@ async fn a_study_lives_through_create_get_list_publish_and_stop() {
 
     let draft = id_of(&create_study(&mock, json!({})).await);
     let (status, _) = with_token(&mock, "DELETE", &format!("{STUDIES}{draft}/"), None).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 204, "a deleted study answers 204, without a body");
     let (status, gone) = with_token(&mock, "GET", &format!("{STUDIES}{draft}/"), None).await;
     assert_eq!(
         (status, &gone["error"]["title"]),
