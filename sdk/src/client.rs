@@ -44,6 +44,11 @@ pub struct Config {
     pub(crate) retry: RetryPolicy,
     /// The most bytes of one response body the client reads.
     pub(crate) max_response_bytes: usize,
+    /// The HTTP client of pre-signed transfers (`transfer.rs`): no default header, no total
+    /// timeout, only a stall timeout.
+    pub(crate) transfer: reqwest::Client,
+    /// Whether a pre-signed link may be `http://` to a host that is not loopback.
+    pub(crate) allow_insecure_http: bool,
 }
 
 /// How a [`Client`] is made. The type itself is generated from the spec, with one method per
@@ -176,6 +181,13 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?,
         };
+        // Its own client: a custom `http_client`'s default headers must not reach a storage
+        // host, and no total timeout may cut a large file short.
+        let transfer = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .read_timeout(crate::transfer::STALL_TIMEOUT)
+            .build()
+            .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
         let config = Config {
             auth,
             user_agent,
@@ -189,6 +201,8 @@ impl ClientBuilder {
             max_response_bytes: self
                 .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            transfer,
+            allow_insecure_http: self.allow_insecure_http,
         };
         Ok(Client::new_with_client(&base_url, http, config))
     }

@@ -33,6 +33,10 @@ pub enum Error {
     /// A text body streamed to a writer ([`Text::write_to`](crate::Text::write_to)) could not
     /// be written to it: the writer failed, not the exchange with Prolific.
     Write(WriteError),
+    /// A file sent to or fetched from a pre-signed link (`Client::upload_to`,
+    /// `Client::download_from`) did not travel: the link was refused before sending, or its
+    /// host answered an error, or the connection stalled or broke.
+    Transfer(crate::transfer::TransferError),
 }
 
 impl Error {
@@ -43,6 +47,7 @@ impl Error {
             Error::Decode(e) => Some(e.status),
             Error::Transport(e) => e.status(),
             Error::Write(e) => Some(e.status),
+            Error::Transfer(e) => e.status(),
             Error::Validation(_) | Error::Config(_) => None,
         }
     }
@@ -56,6 +61,8 @@ impl Error {
             Error::Decode(e) => e.attempts.sent,
             Error::Transport(e) => e.attempts.sent,
             Error::Write(e) => e.attempts.sent,
+            // A transfer is sent once: a streamed file cannot be sent again.
+            Error::Transfer(e) => u32::from(e.was_sent()),
             Error::Validation(_) | Error::Config(_) => 0,
         }
     }
@@ -80,6 +87,7 @@ impl fmt::Display for Error {
             }
             Error::Config(message) => f.write_str(message),
             Error::Write(e) => e.fmt(f),
+            Error::Transfer(e) => e.fmt(f),
         }
     }
 }
@@ -89,6 +97,7 @@ impl std::error::Error for Error {
         match self {
             Error::Transport(e) => Some(&e.source),
             Error::Write(e) => Some(&e.source),
+            Error::Transfer(e) => std::error::Error::source(e),
             _ => None,
         }
     }

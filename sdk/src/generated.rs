@@ -52175,3 +52175,23 @@ macro_rules! for_each_generated_type {
         WorkspacesListResponse);
     };
 }
+impl crate::transfer::sealed::Sealed for types::BatchExportComplete {}
+impl crate::transfer::DownloadLink for types::BatchExportComplete {
+    const FIELD: &'static str = "url";
+}
+impl crate::transfer::sealed::Sealed for types::CollectionExportComplete {}
+impl crate::transfer::DownloadLink for types::CollectionExportComplete {
+    const FIELD: &'static str = "url";
+}
+impl crate::transfer::sealed::Sealed for types::GetDatasetUploadUrlResponse {}
+impl crate::transfer::UploadLink for types::GetDatasetUploadUrlResponse {
+    const FIELD: &'static str = "upload_url";
+}
+impl crate::transfer::sealed::Sealed for types::GetSubmissionFeedbackUploadUrlResponse {}
+impl crate::transfer::UploadLink for types::GetSubmissionFeedbackUploadUrlResponse {
+    const FIELD: &'static str = "upload_url";
+}
+impl crate::transfer::sealed::Sealed for types::GetTaskBuilderBatchReportResponse {}
+impl crate::transfer::DownloadLink for types::GetTaskBuilderBatchReportResponse {
+    const FIELD: &'static str = "url";
+}

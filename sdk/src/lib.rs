@@ -84,6 +84,7 @@ mod path;
 mod retry;
 mod text;
 mod token;
+pub mod transfer;
 mod upload;
 mod validate;
 pub mod webhooks;
@@ -107,6 +108,7 @@ pub use generated::{Client, ResponseValue, builder, types};
 pub use optional::IntoOptional;
 pub use text::{Text, TextOr};
 pub use token::Token;
+pub use transfer::{DownloadLink, TransferError, UploadLink};
 pub use upload::FilePart;
 
 /// The HTTP client the SDK sends through, re-exported so that a custom client

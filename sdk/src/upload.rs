@@ -106,11 +106,32 @@ impl FilePart {
     /// The part as reqwest sends it: the file opened (or the reader taken) and wrapped as a
     /// stream. `name` is the form's part name, for the error.
     async fn into_part(self, name: &str) -> Result<Part, String> {
+        let (file_name, content_type) = (self.file_name.clone(), self.content_type.clone());
+        let Streamed { body, length, .. } = self.into_body(&format!("file part `{name}`")).await?;
+        let part = match length {
+            Some(length) => Part::stream_with_length(body, length),
+            None => Part::stream(body),
+        };
+        let part = match file_name {
+            Some(file_name) => part.file_name(file_name),
+            None => part,
+        };
+        let media = content_type.as_deref().unwrap_or(OCTET_STREAM);
+        part.mime_str(media).map_err(|_| {
+            format!(
+                "file part `{name}`: `{media}` is not a media type; pass one such as `text/csv`"
+            )
+        })
+    }
+
+    /// The file as a body streamed when the request is sent, with its length when known;
+    /// `what` names it in the error (a form's part, a pre-signed upload's file).
+    pub(crate) async fn into_body(self, what: &str) -> Result<Streamed, String> {
         let (body, length) = match self.source {
             Source::Path(path) => {
                 let file = tokio::fs::File::open(&path).await.map_err(|e| {
                     format!(
-                        "file part `{name}`: cannot open {}: {e}; pass a readable file",
+                        "{what}: cannot open {}: {e}; pass a readable file",
                         path.display()
                     )
                 })?;
@@ -127,8 +148,8 @@ impl FilePart {
                     .and_then(|mut slot| slot.take())
                     .ok_or_else(|| {
                         format!(
-                            "file part `{name}`: its reader was sent already (a reader streams \
-                         once); give the request a new FilePart"
+                            "{what}: its reader was sent already (a reader streams once); give \
+                             the request a new FilePart"
                         )
                     })?;
                 (
@@ -137,21 +158,22 @@ impl FilePart {
                 )
             }
         };
-        let part = match length {
-            Some(length) => Part::stream_with_length(body, length),
-            None => Part::stream(body),
-        };
-        let part = match self.file_name {
-            Some(file_name) => part.file_name(file_name),
-            None => part,
-        };
-        let media = self.content_type.as_deref().unwrap_or(OCTET_STREAM);
-        part.mime_str(media).map_err(|_| {
-            format!(
-                "file part `{name}`: `{media}` is not a media type; pass one such as `text/csv`"
-            )
+        Ok(Streamed {
+            body,
+            length,
+            content_type: self.content_type,
         })
     }
+}
+
+/// A file made into a streamed body ([`FilePart::into_body`]).
+pub(crate) struct Streamed {
+    /// The bytes, read as they are sent.
+    pub body: reqwest::Body,
+    /// How many bytes, when known (a path's file size, or a length given).
+    pub length: Option<u64>,
+    /// The media type given, if any.
+    pub content_type: Option<String>,
 }
 
 impl fmt::Debug for FilePart {

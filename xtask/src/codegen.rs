@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use typify::TypeDetails;
 
 use crate::spec::{Spec, one_line};
-use crate::{operation_table, preflight, reference, rewrite, spec};
+use crate::{operation_table, preflight, presigned, reference, rewrite, spec};
 
 /// The generated module, and what the report line says about it.
 pub struct Generated {
@@ -51,6 +51,15 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
     let table: syn::File = syn::parse2(table)
         .map_err(|e| format!("{}: the operation table does not parse: {e}", spec.shown))?;
     file.items.extend(table.items);
+    let links = presigned::links(&spec.raw.value, &type_names)
+        .map_err(|e| format!("{}: {e}", spec.shown))?;
+    let links: syn::File = syn::parse2(presigned::items(&links)).map_err(|e| {
+        format!(
+            "{}: the pre-signed links' impls do not parse: {e}",
+            spec.shown
+        )
+    })?;
+    file.items.extend(links.items);
 
     let mock = generate_mock(spec, &builders)?;
     Ok(Generated {

@@ -12,6 +12,7 @@ pub mod index;
 pub mod normalize;
 pub mod operation_table;
 pub mod preflight;
+pub mod presigned;
 pub mod reference;
 pub mod resources;
 pub mod rewrite;
