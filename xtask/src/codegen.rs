@@ -260,7 +260,10 @@ pub fn settings() -> GenerationSettings {
         // The hand-written configuration (token, retries, user agent) the hooks read.
         .with_inner_type(quote!(crate::client::Config))
         // Lets users compare values, and tests assert on them.
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // A map (`additionalProperties`: a dataset schema's fields, a filter's distribution)
+        // sends and prints its keys in one order, run after run, not a `HashMap`'s random one.
+        .with_map_type("::std::collections::BTreeMap");
     settings
 }
 
