@@ -249,13 +249,8 @@ impl fmt::Display for TransportError {
         } else {
             "the exchange with Prolific failed"
         };
-        // reqwest's message, then each cause: one line with the reason at its end.
-        write!(f, "{what}: {}", self.source)?;
-        let mut cause = std::error::Error::source(&self.source);
-        while let Some(e) = cause {
-            write!(f, ": {e}")?;
-            cause = e.source();
-        }
+        write!(f, "{what}: ")?;
+        write_chain(f, &self.source)?;
         self.attempts.fmt(f)
     }
 }
@@ -405,6 +400,21 @@ fn json_text(value: &serde_json::Value) -> String {
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
     }
+}
+
+/// An error's message, then each cause's: one line with the reason at its end (reqwest's own
+/// message rarely says why).
+pub(crate) fn write_chain(
+    f: &mut fmt::Formatter<'_>,
+    error: &(dyn std::error::Error + 'static),
+) -> fmt::Result {
+    write!(f, "{error}")?;
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        write!(f, ": {e}")?;
+        cause = e.source();
+    }
+    Ok(())
 }
 
 /// A bounded, one-line excerpt of a body, whatever its bytes.

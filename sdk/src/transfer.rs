@@ -22,7 +22,7 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use crate::error::{Error, excerpt};
+use crate::error::{Error, excerpt, write_chain};
 use crate::{Client, FilePart};
 
 /// How long a transfer may go without a byte moving before it is abandoned.
@@ -136,12 +136,8 @@ impl fmt::Display for TransferError {
                 } else {
                     "the connection broke off"
                 };
-                write!(f, "{what}: {e}")?;
-                let mut cause = std::error::Error::source(e);
-                while let Some(e) = cause {
-                    write!(f, ": {e}")?;
-                    cause = e.source();
-                }
+                write!(f, "{what}: ")?;
+                write_chain(f, e)?;
             }
             Cause::Io(message) => f.write_str(message)?,
         }
