@@ -22,8 +22,6 @@ pub struct Builder {
     pub path: String,
     /// The type `body` converts to (`types::CreateParticipantGroupRequest`), if it has one.
     pub body: Option<String>,
-    /// What progenitor's `send()` returns, as written (without spaces).
-    pub returns: String,
     /// What a success decodes to: `T` of `Result<ResponseValue<T>, _>`, as written
     /// (`types::ParticipantGroup`; `()` for a success without a body).
     pub answer: String,
@@ -59,7 +57,6 @@ impl Builder {
             http_method: http_method.into(),
             path: path.into(),
             body: None,
-            returns: String::new(),
             answer: String::new(),
             path_setters: Vec::new(),
             query_setters: Vec::new(),
@@ -166,10 +163,6 @@ pub fn read(file: &syn::File) -> Result<Vec<Builder>, String> {
             path: facts
                 .path
                 .ok_or_else(|| missing("`let url = format!(\"{}/path\", ..)`"))?,
-            returns: match &send.sig.output {
-                syn::ReturnType::Type(_, ty) => flat(ty),
-                syn::ReturnType::Default => "()".to_string(),
-            },
             answer: success_type(&send.sig.output)
                 .and_then(|value| match value {
                     syn::Type::Path(path) => {
@@ -377,7 +370,6 @@ mod tests {
                 http_method: "post".into(),
                 path: "/groups/{}/members/".into(),
                 body: Some("types::Member".into()),
-                returns: "Result<ResponseValue<()>,Error<()>>".into(),
                 answer: "()".into(),
                 path_setters: vec!["id".into()],
                 query_setters: vec![("dry-run".into(), "dry_run".into())],

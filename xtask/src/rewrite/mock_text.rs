@@ -157,7 +157,6 @@ mod tests {
             http_method: "get".into(),
             path: "/things/{}/export/".into(),
             body: None,
-            returns: String::new(),
             answer: "ByteStream".into(),
             path_setters: vec!["id".into()],
             query_setters: vec![],
