@@ -54,6 +54,8 @@
 //!   file a [`FilePart`] streamed from a path or a reader, never read whole into memory and
 //!   counted against no cap. A streamed body cannot be sent twice: such a request is never
 //!   retried, not even after a 429.
+//! - Sends a JSON Lines body (`application/x-ndjson`, the records appended to a dataset) from
+//!   the list the builder's `body` takes, one item a line.
 //! - Emits `tracing` events per attempt (operation, method, path, status, attempt, elapsed),
 //!   never the token or a body.
 //!
@@ -78,6 +80,7 @@ mod call;
 mod client;
 mod error;
 mod hooks;
+mod json_lines;
 mod operation;
 pub mod optional;
 mod path;
@@ -94,6 +97,7 @@ pub mod webhooks;
 /// release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::json_lines::encode as json_lines;
     pub use crate::path::segment as path_segment;
 }
 

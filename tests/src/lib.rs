@@ -12,4 +12,6 @@ mod spec;
 pub mod type_schemas;
 
 pub use loopback::{Canned, Loopback, Recorded};
-pub use spec::{Documented, Operation, example, operations, schema_errors, schema_errors_in, spec};
+pub use spec::{
+    Documented, Operation, example, operations, read_body, schema_errors, schema_errors_in, spec,
+};

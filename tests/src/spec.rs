@@ -109,9 +109,69 @@ impl Operation {
 
     /// The JSON pointer of a media type of this operation, e.g. `requestBody` or
     /// `responses/4XX`.
+    /// The JSON media type of a request body is `application/json`, or JSON Lines (a list sent
+    /// one item a line, [`is_json_lines`]).
     pub fn media(&self, holder: &str) -> String {
-        format!("{}/{holder}/content/application~1json", self.pointer)
+        let media = self
+            .request_media()
+            .filter(|_| holder == "requestBody")
+            .unwrap_or_else(|| "application/json".to_string());
+        format!(
+            "{}/{holder}/content/{}",
+            self.pointer,
+            media.replace('~', "~0").replace('/', "~1")
+        )
     }
+
+    /// The media type of its request body, if it takes one as JSON or JSON Lines.
+    pub fn request_media(&self) -> Option<String> {
+        spec()
+            .pointer(&format!("{}/requestBody/content", self.pointer))?
+            .as_object()?
+            .keys()
+            .find(|media| *media == "application/json" || is_json_lines(media))
+            .cloned()
+    }
+
+    /// `body` as the SDK sends it for this operation: JSON, or for a JSON Lines body each item
+    /// of the list on a line of its own.
+    pub fn wire_body(&self, body: &Value) -> Vec<u8> {
+        match self.request_media() {
+            Some(media) if is_json_lines(&media) => body
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|item| format!("{item}\n").into_bytes())
+                .collect(),
+            _ => body.to_string().into_bytes(),
+        }
+    }
+}
+
+/// Whether a media type is JSON Lines (`application/x-ndjson`, `application/jsonl`), as the
+/// generator reads it (xtask/src/index.rs).
+pub fn is_json_lines(media: &str) -> bool {
+    matches!(
+        media.split(';').next().unwrap_or_default().trim(),
+        "application/x-ndjson" | "application/jsonl"
+    )
+}
+
+/// A request body read back into JSON as its `content_type` says: a JSON Lines body (blank
+/// lines skipped) is the list of its lines. `Err` says what is wrong.
+pub fn read_body(content_type: &str, bytes: &[u8]) -> Result<Value, String> {
+    if !is_json_lines(content_type) {
+        return serde_json::from_slice(bytes).map_err(|e| format!("the body is not JSON: {e}"));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("the body is not UTF-8: {e}"))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(at, line)| {
+            serde_json::from_str(line).map_err(|e| format!("line {} is not JSON: {e}", at + 1))
+        })
+        .collect::<Result<Vec<Value>, String>>()
+        .map(Value::Array)
 }
 
 /// A documented body: its media type, and its example (a text example is a JSON string).

@@ -14,12 +14,22 @@ async fn send(
     body: Option<&str>,
     authorization: Option<&str>,
 ) -> (u16, Value) {
+    let body = body.map(|body| (body.as_bytes().to_vec(), "application/json"));
+    send_as(mock, method, target, body, authorization).await
+}
+
+/// [`send`] with a body of any media type.
+async fn send_as(
+    mock: &Loopback,
+    method: &str,
+    target: &str,
+    body: Option<(Vec<u8>, &str)>,
+    authorization: Option<&str>,
+) -> (u16, Value) {
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
     let mut request = reqwest::Client::new().request(method, format!("{}{target}", mock.url()));
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
+    if let Some((body, media)) = body {
+        request = request.header("content-type", media).body(body);
     }
     if let Some(value) = authorization {
         request = request.header("authorization", value);
@@ -161,9 +171,16 @@ async fn the_mock_handles_every_operation_of_the_spec() {
         let spec = prolific_sdk_tests::spec();
         let example = spec
             .pointer(&format!("{}/example", operation.media("requestBody")))
-            .map(Value::to_string);
-        let (status, body) =
-            with_token(&mock, &operation.method, &target, example.as_deref()).await;
+            .map(|example| operation.wire_body(example));
+        let media = operation.request_media();
+        let (status, body) = send_as(
+            &mock,
+            &operation.method,
+            &target,
+            example.zip(media.as_deref()),
+            Some("Token t"),
+        )
+        .await;
         // An unknown id may be a 404; anything else is the documented success.
         let expected = [operation.success().0, 404];
         assert!(

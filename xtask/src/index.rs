@@ -513,6 +513,15 @@ pub fn is_json(media: &str) -> bool {
     media == "application/json" || media.starts_with("application/json;")
 }
 
+/// Whether a media type is JSON Lines (`application/x-ndjson`, `application/jsonl`, with or
+/// without parameters): a list sent one item a line (rewrite/json_lines.rs).
+pub fn is_json_lines(media: &str) -> bool {
+    matches!(
+        media.split(';').next().unwrap_or_default().trim(),
+        "application/x-ndjson" | "application/jsonl"
+    )
+}
+
 /// Whether a media type is `multipart/form-data` (with or without parameters): a body the SDK
 /// sends as a form of parts, files streamed (`Operation::form_parts`).
 pub fn is_form(media: &str) -> bool {

@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::index::{Index, Operation, escape, is_form, is_json};
+use crate::index::{Index, Operation, escape, is_form, is_json, is_json_lines};
 use crate::rules::place;
 
 /// The request media types progenitor 0.15 can send (progenitor-impl's `BodyContentType`).
 /// Any other fails inside progenitor with no place; `multipart/form-data` progenitor cannot
 /// send either, but the xtask sends it itself (`rewrite/form.rs`) when its parts are files or
-/// scalars (`Operation::form_parts`).
+/// scalars (`Operation::form_parts`), and JSON Lines (`rewrite/json_lines.rs`) when its schema
+/// is a list.
 const SENDABLE: [&str; 5] = [
     "application/json",
     "application/octet-stream",
@@ -92,6 +93,20 @@ pub fn problems(spec: &Value) -> Vec<(String, String)> {
                                 escape(media)
                             )),
                             problem,
+                        ));
+                    }
+                } else if is_json_lines(essence) {
+                    let schema = content[media].get("schema").map(|s| index.resolve(s));
+                    if schema.and_then(|s| s.get("type")) != Some(&Value::from("array")) {
+                        found.push((
+                            place(&format!(
+                                "{}/requestBody/content/{}",
+                                op.pointer,
+                                escape(media)
+                            )),
+                            "a JSON Lines body whose schema is not a list; give `type: array` \
+                             with the schema of one line as `items`"
+                                .to_string(),
                         ));
                     }
                 } else if !is_json(essence) && !SENDABLE.contains(&essence) {

@@ -155,20 +155,19 @@ fn checked_body(route: &Route, request: &Recorded) -> Result<Value, Canned> {
             )),
         };
     }
-    if request.header("content-type") != Some("application/json") {
+    let declared = route
+        .operation
+        .request_media()
+        .unwrap_or_else(|| "application/json".to_string());
+    if request.header("content-type") != Some(declared.as_str()) {
         return Err(error(
             400,
             "Bad request",
-            json!("the body must be application/json"),
+            json!(format!("the body must be {declared}")),
         ));
     }
-    let body: Value = serde_json::from_slice(&request.body).map_err(|e| {
-        error(
-            400,
-            "Bad request",
-            json!(format!("the body is not JSON: {e}")),
-        )
-    })?;
+    let body = crate::read_body(&declared, &request.body)
+        .map_err(|e| error(400, "Bad request", json!(e)))?;
     let problems = schema_errors(&format!("{media}/schema"), &body);
     match problems.is_empty() {
         true => Ok(body),

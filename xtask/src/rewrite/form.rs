@@ -53,17 +53,7 @@ pub fn for_progenitor(api: &OpenAPI) -> OpenAPI {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ];
-        for operation in operations.into_iter().flatten() {
+        for operation in super::operations_mut(item) {
             let is_a_form = match &operation.request_body {
                 Some(ReferenceOr::Item(body)) => body.content.keys().any(|m| is_form(m)),
                 Some(ReferenceOr::Reference { reference }) => reference

@@ -5,6 +5,8 @@
 //! - `form`: a `multipart/form-data` body, which progenitor was not given (`for_progenitor`),
 //!   is sent by its builder as a form: a setter per part of its schema, each file a
 //!   `FilePart` streamed when the request is sent;
+//! - `json_lines`: a JSON Lines body (`application/x-ndjson`), given to progenitor as JSON
+//!   (`for_progenitor`), is sent one item a line, and its mock matches those lines;
 //! - `send`: every builder's `send()` returns the SDK's `Error`, and the SDK reads and decodes
 //!   every response itself (the status is kept in every error, every body is read under a cap;
 //!   a text success, such as a CSV export, is handed over unread as `Text` or `TextOr<T>`);
@@ -38,6 +40,7 @@ mod api_version;
 mod constructors;
 mod deprecated;
 mod form;
+mod json_lines;
 mod mock_bodies;
 mod mock_paths;
 mod mock_sealed;
@@ -52,8 +55,32 @@ use serde_json::Value;
 
 use crate::index::Index;
 
-pub use form::for_progenitor;
 pub use open_enums::response_enums;
+
+/// The operations of a path item, each mutable (progenitor is given the document after the
+/// steps `form` and `json_lines` change their request bodies).
+fn operations_mut(
+    item: &mut openapiv3::PathItem,
+) -> impl Iterator<Item = &mut openapiv3::Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// `api` as progenitor is given it: without the `multipart/form-data` bodies it cannot send
+/// (step `form`), and with each JSON Lines body declared JSON (step `json_lines`).
+pub fn for_progenitor(api: &openapiv3::OpenAPI) -> openapiv3::OpenAPI {
+    json_lines::for_progenitor(form::for_progenitor(api))
+}
 
 /// How many places each step must change, counted from the spec, not from what the steps
 /// find: a step that finds fewer (or more) places than the spec has fails generation, naming
@@ -122,6 +149,13 @@ pub fn apply(
         expected.operations,
         per_operation,
     )?;
+    let lines = lines_bodies(index, builders).map_err(|e| step("json_lines", e))?;
+    count(
+        "json_lines",
+        json_lines::send_lines(file, &lines),
+        lines.len(),
+        "one per operation whose body is JSON Lines",
+    )?;
     count(
         "path_segments",
         path_segments::own_segments(file),
@@ -160,6 +194,28 @@ pub fn apply(
         expected.operations,
         per_operation,
     )
+}
+
+/// The builders of the operations whose request body is JSON Lines, with its media type.
+fn lines_bodies(
+    index: &Index,
+    builders: &[crate::builders::Builder],
+) -> Result<Vec<json_lines::LinesBody>, String> {
+    index
+        .operations()
+        .iter()
+        .filter_map(|op| {
+            let content = op.request_body(index)?.get("content")?.as_object()?;
+            let media = content.keys().find(|m| crate::index::is_json_lines(m))?;
+            Some((op, media.clone()))
+        })
+        .map(|(op, media)| {
+            Ok(json_lines::LinesBody {
+                builder: crate::builders::of(builders, op)?.name.clone(),
+                media,
+            })
+        })
+        .collect()
 }
 
 /// The methods of the operations the spec marks `deprecated`, each with its note
@@ -251,7 +307,11 @@ pub fn apply_mock(
             op.request_body(index)
                 .and_then(|body| body.get("content"))
                 .and_then(serde_json::Value::as_object)
-                .is_some_and(|content| content.keys().any(|m| crate::index::is_json(m)))
+                .is_some_and(|content| {
+                    content
+                        .keys()
+                        .any(|m| crate::index::is_json(m) || crate::index::is_json_lines(m))
+                })
         })
         .count();
     count(
@@ -259,6 +319,13 @@ pub fn apply_mock(
         mock_bodies::by_reference(file),
         bodies,
         "one `body` setter per operation with a JSON request body",
+    )?;
+    let lines = lines_bodies(index, builders).map_err(|e| step("json_lines", e))?;
+    count(
+        "json_lines",
+        json_lines::mock_lines(file, &lines),
+        lines.len(),
+        "one mock `body` per operation whose body is JSON Lines",
     )?;
     count(
         "mock_text",
