@@ -1,6 +1,8 @@
 //! Receives Prolific hook deliveries: each one verified (`prolific_sdk::webhooks`) and printed
 //! as one line on stdout, `<event_type> resource_id=<id>`, or refused with a 4xx and one line
-//! on stderr. Neither the secret nor a body is ever printed.
+//! on stderr. Delivery is at least once: a redelivery of an event already handled (the same
+//! `X-Event-ID`) is answered 200 and not handled again. Neither the secret nor a body is ever
+//! printed.
 //!
 //! ```sh
 //! PROLIFIC_HOOK_SECRET='…' cargo run -p prolific-sdk --example receive_webhooks -- 127.0.0.1:8080
@@ -10,10 +12,11 @@
 //! the first argument, `127.0.0.1:8080` by default (`:0` picks a free port). Prolific only
 //! delivers to a public `https://` URL: put this behind a TLS-terminating proxy or tunnel.
 
+use std::collections::{HashSet, VecDeque};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -30,6 +33,32 @@ const SECRET_VARIABLE: &str = "PROLIFIC_HOOK_SECRET";
 const DEFAULT_ADDRESS: &str = "127.0.0.1:8080";
 /// Deliveries are a few hundred bytes; a larger body is refused unread.
 const MAX_BODY_BYTES: usize = 64 * 1024;
+/// How many event ids are remembered to deduplicate on: Prolific redelivers within 48 hours.
+const REMEMBERED_EVENTS: usize = 100_000;
+
+/// The ids of the events handled lately, oldest first out.
+#[derive(Default)]
+struct Seen {
+    ids: HashSet<String>,
+    order: VecDeque<String>,
+}
+
+impl Seen {
+    /// Whether `id` is new (and from now on remembered).
+    fn first_time(&mut self, id: &str) -> bool {
+        if self.ids.contains(id) {
+            return false;
+        }
+        if self.order.len() == REMEMBERED_EVENTS
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.ids.remove(&oldest);
+        }
+        self.ids.insert(id.to_string());
+        self.order.push_back(id.to_string());
+        true
+    }
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -67,6 +96,7 @@ async fn run() -> Result<(), String> {
     eprintln!("listening on http://{bound}");
 
     let verifier = Arc::new(Verifier::new(Secret::new(secret)));
+    let seen = Arc::new(Mutex::new(Seen::default()));
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -74,10 +104,12 @@ async fn run() -> Result<(), String> {
             Err(_) => continue,
         };
         let verifier = Arc::clone(&verifier);
+        let seen = Arc::clone(&seen);
         tokio::spawn(async move {
             let service = service_fn(move |request| {
                 let verifier = Arc::clone(&verifier);
-                async move { Ok::<_, Infallible>(receive(&verifier, request).await) }
+                let seen = Arc::clone(&seen);
+                async move { Ok::<_, Infallible>(receive(&verifier, &seen, request).await) }
             });
             // A client that breaks the connection off has had its answer or gets none.
             let _ = http1::Builder::new()
@@ -87,8 +119,12 @@ async fn run() -> Result<(), String> {
     }
 }
 
-/// One delivery: read under the cap, verified, printed or refused.
-async fn receive(verifier: &Verifier, request: Request<Incoming>) -> Response<Full<Bytes>> {
+/// One delivery: read under the cap, verified, printed (once per event) or refused.
+async fn receive(
+    verifier: &Verifier,
+    seen: &Mutex<Seen>,
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
     if request.method() != Method::POST {
         return refuse(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -107,6 +143,15 @@ async fn receive(verifier: &Verifier, request: Request<Incoming>) -> Response<Fu
     };
     match verifier.verify(&parts.headers, &body) {
         Ok(event) => {
+            // Checked after the signature: an unsigned request cannot fill the memory.
+            let first_time = match &event.event_id {
+                Some(id) => seen.lock().map_or(true, |mut seen| seen.first_time(id)),
+                None => true,
+            };
+            if !first_time {
+                eprintln!("already handled: a redelivery, answered 200");
+                return answer(StatusCode::OK);
+            }
             println!(
                 "{} resource_id={}",
                 event.event_type.escape_debug(),

@@ -19,6 +19,14 @@ pub const TOKEN_VARIABLE: &str = "PROLIFIC_TOKEN";
 /// The variable that overrides the base URL, as Prolific's own CLI reads it.
 pub const URL_VARIABLE: &str = "PROLIFIC_URL";
 
+/// The `Referer` every request carries unless [`ClientBuilder::referer`] gives another: this
+/// library and its version, as Prolific asks the libraries many accounts use to name
+/// themselves.
+pub const DEFAULT_REFERER: &str = concat!(
+    "https://crates.io/crates/prolific-sdk/",
+    env!("CARGO_PKG_VERSION")
+);
+
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -38,6 +46,9 @@ pub struct Config {
     pub(crate) auth: HeaderValue,
     /// `prolific-sdk-rust/<version>`, then the application's name if given.
     pub(crate) user_agent: HeaderValue,
+    /// The library that sends the request, as Prolific asks libraries to say
+    /// ([`DEFAULT_REFERER`] unless the application gives its own).
+    pub(crate) referer: HeaderValue,
     /// The total time one attempt may take.
     pub(crate) timeout: Duration,
     /// When and how long to wait before sending a request again.
@@ -92,6 +103,7 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     http_client: Option<reqwest::Client>,
     app_name: Option<String>,
+    referer: Option<String>,
     allow_insecure_http: bool,
 }
 
@@ -151,6 +163,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The `Referer` of every request, instead of [`DEFAULT_REFERER`]: for an application that
+    /// wraps this SDK as a library of its own, say. A URL, such as the library's page.
+    pub fn referer(mut self, referer: impl Into<String>) -> Self {
+        self.referer = Some(referer.into());
+        self
+    }
+
     /// Allows an `http://` base URL on a host that is not loopback. The token then travels in
     /// clear text: only for a trusted network.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -174,6 +193,7 @@ impl ClientBuilder {
         let auth = self.auth()?;
         let base_url = self.checked_base_url()?;
         let user_agent = self.user_agent()?;
+        let referer = self.checked_referer()?;
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -191,6 +211,7 @@ impl ClientBuilder {
         let config = Config {
             auth,
             user_agent,
+            referer,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             retry: RetryPolicy {
                 max_retries: self
@@ -274,6 +295,24 @@ impl ClientBuilder {
         Ok(given.trim_end_matches('/').to_string())
     }
 
+    fn checked_referer(&self) -> Result<HeaderValue, Error> {
+        let Some(given) = &self.referer else {
+            return Ok(HeaderValue::from_static(DEFAULT_REFERER));
+        };
+        if given.trim().is_empty() {
+            return Err(Error::Config(
+                "the referer is empty; leave it out for the SDK's own, or give your library's URL"
+                    .to_string(),
+            ));
+        }
+        HeaderValue::from_str(given.trim()).map_err(|_| {
+            Error::Config(format!(
+                "the referer `{}` cannot go in a header; use visible ASCII, such as a URL",
+                given.escape_debug()
+            ))
+        })
+    }
+
     fn user_agent(&self) -> Result<HeaderValue, Error> {
         let mut agent = format!("prolific-sdk-rust/{}", crate::VERSION);
         if let Some(app) = &self.app_name {
@@ -305,6 +344,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("http_client", &self.http_client.is_some())
             .field("app_name", &self.app_name)
+            .field("referer", &self.referer)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }

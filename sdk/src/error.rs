@@ -289,8 +289,9 @@ impl fmt::Display for WriteError {
     }
 }
 
-/// A response the SDK cannot read.
-#[derive(Debug)]
+/// A response the SDK cannot read. Neither its `Display` nor its `Debug` shows the body, which
+/// may hold a secret the answer carried (a hook secret, credential lines) or a participant's
+/// data: [`DecodeError::excerpt`] gives its beginning to a caller who chooses to look.
 pub struct DecodeError {
     pub(crate) status: StatusCode,
     pub(crate) reason: String,
@@ -306,7 +307,8 @@ impl DecodeError {
         self.status
     }
 
-    /// A bounded, one-line excerpt of the body (empty when the body was, or was not read).
+    /// A bounded, one-line excerpt of the body (empty when the body was, or was not read). It
+    /// may hold secrets or personal data: look at it, do not log it as it is.
     pub fn excerpt(&self) -> &str {
         self.excerpt.as_deref().unwrap_or_default()
     }
@@ -318,9 +320,30 @@ impl fmt::Display for DecodeError {
         match self.excerpt.as_deref() {
             None => {}
             Some("") => f.write_str(" (empty body)")?,
-            Some(excerpt) => write!(f, "; the body begins: {excerpt}")?,
+            Some(excerpt) => write!(
+                f,
+                "; DecodeError::excerpt() has the body's first {} characters",
+                excerpt.chars().count()
+            )?,
         }
         self.attempts.fmt(f)
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("reason", &self.reason)
+            .field(
+                "excerpt",
+                &self
+                    .excerpt
+                    .as_ref()
+                    .map(|e| format!("<{} characters>", e.chars().count())),
+            )
+            .field("attempts", &self.attempts)
+            .finish()
     }
 }
 

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
-use reqwest::header::{AUTHORIZATION, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, REFERER, USER_AGENT};
 
 use crate::call::Exchange;
 use crate::client::Config;
@@ -29,20 +29,39 @@ impl ClientHooks<Config> for Client {
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, config.auth.clone());
         headers.insert(USER_AGENT, config.user_agent.clone());
+        headers.insert(REFERER, config.referer.clone());
         *request.timeout_mut() = Some(config.timeout);
         Ok(())
     }
 }
 
+/// The settings of one call, from its builder's `.attempt_timeout(..)` and `.max_retries(..)`
+/// (xtask/src/rewrite/call_settings.rs); each one set replaces the client's for that call.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CallSettings {
+    /// The most time each attempt may take.
+    pub(crate) timeout: Option<Duration>,
+    /// How many times the request may be sent again.
+    pub(crate) max_retries: Option<u32>,
+}
+
 /// Sends `request` for `operation`, and again while the retry policy says the failure was
 /// transient for it; each generated `send()` calls this (xtask/src/rewrite/send.rs) instead of
-/// progenitor's `exec` hook, naming its operation at compile time.
+/// progenitor's `exec` hook, naming its operation at compile time, and with the call's own
+/// settings (`call`).
 pub(crate) async fn send(
     client: &Client,
     mut request: reqwest::Request,
     operation: &Operation,
+    call: &CallSettings,
 ) -> Exchange {
-    let policy = &client.inner().retry;
+    let mut policy = client.inner().retry.clone();
+    if let Some(retries) = call.max_retries {
+        policy.max_retries = retries;
+    }
+    if let Some(timeout) = call.timeout {
+        *request.timeout_mut() = Some(timeout);
+    }
     let method = request.method().clone();
     let path = request.url().path().to_string();
     let mut waited = Duration::ZERO;

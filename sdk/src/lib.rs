@@ -59,7 +59,8 @@
 //! - Emits `tracing` events per attempt (operation, method, path, status, attempt, elapsed),
 //!   never the token or a body.
 //!
-//! The token never appears in `Debug`, `Display`, errors or logs: see [`Token`].
+//! The token never appears in `Debug`, `Display`, errors or logs: see [`Token`]. Nor does a
+//! secret a body carries (a hook secret, credential lines): see [`SecretString`].
 //!
 //! # Receiving hooks
 //! [`webhooks`] verifies a hook delivery (its signature over the exact body received, in
@@ -85,6 +86,7 @@ mod operation;
 pub mod optional;
 mod path;
 mod retry;
+mod secret;
 mod text;
 mod token;
 pub mod transfer;
@@ -105,11 +107,13 @@ pub mod __private {
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use client::{
-    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, TOKEN_VARIABLE, URL_VARIABLE,
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFERER, TOKEN_VARIABLE,
+    URL_VARIABLE,
 };
 pub use error::{ApiError, DecodeError, Error, ErrorBody, TransportError, WriteError};
 pub use generated::{Client, ResponseValue, builder, types};
 pub use optional::IntoOptional;
+pub use secret::SecretString;
 pub use text::{Text, TextOr};
 pub use token::Token;
 pub use transfer::{DownloadLink, TransferError, UploadLink};

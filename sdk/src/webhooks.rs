@@ -36,13 +36,24 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use hmac::{KeyInit, Mac};
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue};
 
 /// The header that carries the delivery's signature.
 pub const SIGNATURE_HEADER: &str = "x-prolific-request-signature";
 
 /// The header that carries when the delivery was sent, in seconds since the Unix epoch.
 pub const TIMESTAMP_HEADER: &str = "x-prolific-request-timestamp";
+
+/// The header that names the event a delivery carries: the same on every redelivery of it, so
+/// the id to deduplicate on (delivery is at least once). Not covered by the signature.
+pub const EVENT_ID_HEADER: &str = "x-event-id";
+
+/// The header that says when the event a delivery carries was sent (deliveries may arrive out
+/// of order). Not covered by the signature.
+pub const EVENT_TIMESTAMP_HEADER: &str = "x-timestamp";
+
+/// The longest event id or event timestamp read; a longer header is left unread (`None`).
+const MAX_EVENT_HEADER_LEN: usize = 256;
 
 /// How far a delivery's timestamp may be from this machine's clock, either way, unless the
 /// [`Verifier`] is given another ([`Verifier::tolerance`]): 5 minutes.
@@ -65,6 +76,13 @@ impl Secret {
 }
 
 crate::token::redacted_text!(Secret);
+
+/// The hook secret as the API answers it (`SecretDetail::value`), ready to verify with.
+impl From<crate::SecretString> for Secret {
+    fn from(secret: crate::SecretString) -> Self {
+        Self(secret.into_inner())
+    }
+}
 
 /// Verifies deliveries signed with one secret. Build it once and share it: verifying borrows
 /// it immutably.
@@ -118,13 +136,10 @@ impl Verifier {
         let tag = decode_signature(signature).ok_or(VerifyError::MalformedSignature)?;
         let sent_at = parse_timestamp(timestamp).ok_or(VerifyError::MalformedTimestamp)?;
 
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(self.secret.0.as_bytes())
-            .map_err(|_| VerifyError::BadSignature)?;
-        mac.update(timestamp);
-        mac.update(body);
         // `verify_slice` compares in constant time (RustCrypto's `ctutils`), so the time taken
         // does not tell how much of a forged signature was right.
-        mac.verify_slice(&tag)
+        mac_of(&self.secret, timestamp, body)
+            .verify_slice(&tag)
             .map_err(|_| VerifyError::BadSignature)?;
 
         let tolerance = self.tolerance;
@@ -144,6 +159,8 @@ impl Verifier {
             event_type,
             resource_id,
             sent_at,
+            event_id: event_header(headers, EVENT_ID_HEADER),
+            event_timestamp: event_header(headers, EVENT_TIMESTAMP_HEADER),
             payload,
         })
     }
@@ -164,10 +181,180 @@ pub struct Event {
     pub resource_id: String,
     /// When Prolific sent the delivery ([`TIMESTAMP_HEADER`], whole seconds).
     pub sent_at: SystemTime,
+    /// The event's id ([`EVENT_ID_HEADER`]), the same on every redelivery of the event:
+    /// deduplicate on it. `None` when the delivery has none, or one that is not visible ASCII
+    /// of at most 256 bytes. The signature does not cover it.
+    pub event_id: Option<String>,
+    /// When the event was sent ([`EVENT_TIMESTAMP_HEADER`]), as the header gives it: Prolific
+    /// does not document its format, so it is not parsed. `None` as for `event_id`. The
+    /// signature does not cover it.
+    pub event_timestamp: Option<String>,
     /// The whole body, parsed: a JSON object holding `event_type`, `resource_id` and any other
     /// field Prolific sends.
     pub payload: serde_json::Value,
 }
+
+impl Event {
+    /// The event type, typed: one of those Prolific documents, or [`EventType::Other`] for a
+    /// type this SDK does not know yet.
+    pub fn kind(&self) -> EventType {
+        EventType::parse(&self.event_type)
+    }
+}
+
+/// The type of a hook event. The documented ones are variants; any other is
+/// [`EventType::Other`], so an event type Prolific adds is read, not refused. A documented
+/// name always reads as its variant, never as `Other`, so two equal names compare equal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventType {
+    /// `submission.status.change`: a submission moved (its id is the event's resource id).
+    SubmissionStatusChange,
+    /// `study.status.change`: a study moved (published, paused, completed, ...).
+    StudyStatusChange,
+    /// `study.progress.change`: more of a study's places were taken.
+    StudyProgressChange,
+    /// `study.has_high_return_rate`: many participants return a study.
+    StudyHasHighReturnRate,
+    /// A type this SDK does not know yet.
+    Other(OtherEventType),
+}
+
+/// The name of an event type this SDK does not know yet. Only [`EventType::parse`] makes one,
+/// and never for a documented name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OtherEventType(String);
+
+impl OtherEventType {
+    /// The name, as Prolific sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The documented event types by name.
+const KNOWN_EVENT_TYPES: [(&str, EventType); 4] = [
+    (
+        "submission.status.change",
+        EventType::SubmissionStatusChange,
+    ),
+    ("study.status.change", EventType::StudyStatusChange),
+    ("study.progress.change", EventType::StudyProgressChange),
+    (
+        "study.has_high_return_rate",
+        EventType::StudyHasHighReturnRate,
+    ),
+];
+
+impl EventType {
+    /// The type named `name`: its variant when documented, else [`EventType::Other`].
+    pub fn parse(name: &str) -> Self {
+        KNOWN_EVENT_TYPES
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map_or_else(
+                || Self::Other(OtherEventType(name.to_string())),
+                |(_, kind)| kind.clone(),
+            )
+    }
+
+    /// The name, as Prolific writes it (`study.status.change`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Other(other) => other.as_str(),
+            known => KNOWN_EVENT_TYPES
+                .iter()
+                .find(|(_, kind)| kind == known)
+                .map_or("", |(name, _)| name),
+        }
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Signs deliveries as Prolific does, for the tests of a user's own webhook handler: with the
+/// body, the headers it makes are what a [`Verifier`] of the same secret accepts.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use prolific_sdk::webhooks::{Secret, Signer, Verifier};
+///
+/// let body = br#"{"event_type":"study.status.change","resource_id":"s1","status":"ACTIVE"}"#;
+/// let headers = Signer::new(Secret::new("test-secret"))
+///     .sign(body, SystemTime::now(), "evt-1")
+///     .unwrap();
+/// let event = Verifier::new(Secret::new("test-secret")).verify(&headers, body).unwrap();
+/// assert_eq!(event.event_id.as_deref(), Some("evt-1"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Signer {
+    secret: Secret,
+}
+
+impl Signer {
+    /// A signer with `secret`.
+    pub fn new(secret: impl Into<Secret>) -> Self {
+        Self {
+            secret: secret.into(),
+        }
+    }
+
+    /// The headers of a delivery of `body` sent at `sent_at` (whole seconds) for the event
+    /// `event_id`: [`TIMESTAMP_HEADER`], [`SIGNATURE_HEADER`] and [`EVENT_ID_HEADER`].
+    ///
+    /// # Errors
+    /// [`SignError`] when `sent_at` is before 1970 or `event_id` cannot be a header.
+    pub fn sign(
+        &self,
+        body: &[u8],
+        sent_at: SystemTime,
+        event_id: &str,
+    ) -> Result<HeaderMap, SignError> {
+        let seconds = sent_at
+            .duration_since(UNIX_EPOCH)
+            .map_err(|_| SignError::BeforeTheEpoch)?
+            .as_secs();
+        let event_id = HeaderValue::from_str(event_id).map_err(|_| SignError::EventIdNotAHeader)?;
+        let timestamp = HeaderValue::from(seconds);
+        let tag = hmac_of(&self.secret, timestamp.as_bytes(), body);
+        let signature = base64::engine::general_purpose::STANDARD.encode(tag);
+        let mut headers = HeaderMap::new();
+        headers.insert(TIMESTAMP_HEADER, timestamp);
+        // Base64 is always a header's characters.
+        if let Ok(signature) = HeaderValue::from_str(&signature) {
+            headers.insert(SIGNATURE_HEADER, signature);
+        }
+        headers.insert(EVENT_ID_HEADER, event_id);
+        Ok(headers)
+    }
+}
+
+/// Why a [`Signer`] made no delivery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The time is before the Unix epoch, which a timestamp header cannot say.
+    BeforeTheEpoch,
+    /// The event id holds characters a header cannot carry.
+    EventIdNotAHeader,
+}
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::BeforeTheEpoch => "the delivery's time is before 1970; give a later one",
+            Self::EventIdNotAHeader => {
+                "the event id cannot go in a header; use visible ASCII, such as a UUID"
+            }
+        })
+    }
+}
+
+impl std::error::Error for SignError {}
 
 /// Why a delivery was refused. Each line says what to do; none holds the secret, a header's
 /// value or the body.
@@ -256,6 +443,25 @@ impl fmt::Display for VerifyError {
 
 impl std::error::Error for VerifyError {}
 
+/// The HMAC-SHA256 of the timestamp header's text followed by the body, keyed with the secret:
+/// what Prolific signs.
+fn mac_of(secret: &Secret, timestamp: &[u8], body: &[u8]) -> hmac::Hmac<sha2::Sha256> {
+    // HMAC takes a key of any length, so this never fails.
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(secret.0.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(timestamp);
+    mac.update(body);
+    mac
+}
+
+/// The signature's 32 bytes (see [`mac_of`]).
+fn hmac_of(secret: &Secret, timestamp: &[u8], body: &[u8]) -> [u8; 32] {
+    mac_of(secret, timestamp, body)
+        .finalize()
+        .into_bytes()
+        .into()
+}
+
 /// The header names as Prolific writes them, for error lines.
 fn display_name(header: &str) -> &'static str {
     if header == SIGNATURE_HEADER {
@@ -279,6 +485,18 @@ fn header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a [u8], Ve
         });
     }
     Ok(value.as_bytes())
+}
+
+/// An event header's text, when it is visible ASCII and not too long; a header sent twice is
+/// ambiguous, and read as absent.
+fn event_header(headers: &HeaderMap, name: &'static str) -> Option<String> {
+    let mut values = headers.get_all(name).iter();
+    let value = values.next()?;
+    if values.next().is_some() || value.len() > MAX_EVENT_HEADER_LEN {
+        return None;
+    }
+    let text = value.to_str().ok()?.trim();
+    (!text.is_empty()).then(|| text.to_string())
 }
 
 /// The 32 bytes of the signature, or `None` when it is not their padded standard base64.

@@ -30,8 +30,20 @@ async fn every_request_carries_exactly_the_documented_headers() {
             "content-length",
             "content-type",
             "host",
+            "referer",
             "user-agent"
         ]
+    );
+    // Prolific asks libraries to name themselves and their version.
+    assert_eq!(
+        sent.header("referer"),
+        Some(
+            format!(
+                "https://crates.io/crates/prolific-sdk/{}",
+                prolific_sdk::VERSION
+            )
+            .as_str()
+        )
     );
     assert_eq!(
         sent.header("authorization"),
@@ -43,6 +55,35 @@ async fn every_request_carries_exactly_the_documented_headers() {
     );
     assert_eq!(sent.header("accept"), Some("application/json"));
     assert_eq!(sent.header("content-type"), Some("application/json"));
+}
+
+#[tokio::test]
+async fn an_application_may_name_itself_as_the_referer_but_not_with_a_broken_value() {
+    let server = Loopback::start(vec![created()]).await;
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(server.url())
+        .referer("https://example.org/our-lab-toolkit/2.0")
+        .build()
+        .unwrap();
+    create(&client).await.unwrap();
+    assert_eq!(
+        server.requests()[0].header("referer"),
+        Some("https://example.org/our-lab-toolkit/2.0")
+    );
+
+    for (broken, says) in [
+        (" ", "the referer is empty"),
+        ("line\nbreak", "cannot go in a header"),
+    ] {
+        let error = Client::builder()
+            .token(TOKEN)
+            .referer(broken)
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
+        assert!(error.to_string().contains(says), "{error}");
+    }
 }
 
 #[tokio::test]

@@ -394,14 +394,17 @@ fn the_webhook_receiver_prints_a_verified_event_and_refuses_a_tampered_one() {
         .to_string();
     let signature = common::sign_delivery(HOOK_SECRET, &now, HOOK_BODY.as_bytes());
     let signed = [
-        ("X-Prolific-Request-Signature", signature.as_str()),
         ("X-Prolific-Request-Timestamp", now.as_str()),
+        ("X-Prolific-Request-Signature", signature.as_str()),
+        ("X-Event-ID", "evt-1"),
     ];
     let tampered = HOOK_BODY.replace("4567", "4568");
     let statuses = [
         deliver(&address, &signed, HOOK_BODY.as_bytes()),
+        // The same event again, as Prolific redelivers it: answered, not handled twice.
+        deliver(&address, &signed, HOOK_BODY.as_bytes()),
         deliver(&address, &signed, tampered.as_bytes()),
-        deliver(&address, &signed[1..], HOOK_BODY.as_bytes()),
+        deliver(&address, &[signed[0]], HOOK_BODY.as_bytes()),
     ];
 
     let mut stdout_pipe = child.0.stdout.take().unwrap();
@@ -411,17 +414,18 @@ fn the_webhook_receiver_prints_a_verified_event_and_refuses_a_tampered_one() {
     let mut refusals = String::new();
     stderr.read_to_string(&mut refusals).unwrap();
 
-    assert_eq!(statuses, [200, 401, 400], "{refusals}");
+    assert_eq!(statuses, [200, 200, 401, 400], "{refusals}");
     assert_eq!(
         stdout,
         "study.status.change resource_id=60f1a0c2b3d4e5f601234567\n"
     );
     let lines: Vec<&str> = refusals.lines().collect();
-    assert_eq!(lines.len(), 2, "{refusals}");
-    assert!(lines[0].starts_with("refused (401): "), "{refusals}");
-    assert!(lines[1].starts_with("refused (400): "), "{refusals}");
+    assert_eq!(lines.len(), 3, "{refusals}");
+    assert_eq!(lines[0], "already handled: a redelivery, answered 200");
+    assert!(lines[1].starts_with("refused (401): "), "{refusals}");
+    assert!(lines[2].starts_with("refused (400): "), "{refusals}");
     assert!(
-        lines[1].contains("X-Prolific-Request-Signature"),
+        lines[2].contains("X-Prolific-Request-Signature"),
         "{refusals}"
     );
     for output in [&stdout, &refusals] {

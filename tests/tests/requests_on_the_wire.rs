@@ -42,7 +42,11 @@ fn render(request: &Recorded, server: &Loopback) -> String {
         let value = value
             .replace(&host, "[loopback]")
             .replace(TOKEN, "[token]")
-            .replace(&agent, "prolific-sdk-rust/[version]");
+            .replace(&agent, "prolific-sdk-rust/[version]")
+            .replace(
+                prolific_sdk::DEFAULT_REFERER,
+                "https://crates.io/crates/prolific-sdk/[version]",
+            );
         text.push_str(&format!("{name}: {value}\n"));
     }
     text.push('\n');

@@ -5,7 +5,9 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypePatch};
+use progenitor::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl, TypePatch,
+};
 use quote::quote;
 use sha2::{Digest, Sha256};
 use typify::TypeDetails;
@@ -263,8 +265,24 @@ pub fn settings() -> GenerationSettings {
         .with_derive("PartialEq")
         // A map (`additionalProperties`: a dataset schema's fields, a filter's distribution)
         // sends and prints its keys in one order, run after run, not a `HashMap`'s random one.
-        .with_map_type("::std::collections::BTreeMap");
+        .with_map_type("::std::collections::BTreeMap")
+        // A secret (`format: password`: a hook secret, credential lines) is the SDK's
+        // `SecretString`, redacted in `Debug`, so no generated type can print one.
+        .with_conversion(
+            secret_schema(),
+            "crate::SecretString",
+            [TypeImpl::Default].into_iter(),
+        );
     settings
+}
+
+/// The schema `with_conversion` matches, descriptions aside: `type: string, format: password`.
+fn secret_schema() -> schemars08::schema::SchemaObject {
+    schemars08::schema::SchemaObject {
+        instance_type: Some(schemars08::schema::InstanceType::String.into()),
+        format: Some("password".to_string()),
+        ..Default::default()
+    }
 }
 
 /// The first lines of a generated Rust file: what made it, from what, and how to change it.

@@ -563,7 +563,7 @@ fn a_multipart_body_becomes_setters_and_a_streamed_form() {
         "let form = form.into_wire(&[\"photos\"]).await.map_err(Error::InvalidRequest)?;",
         ".multipart(form)",
         // Sent as every operation is: checked, through the hooks, never retried by a copy.
-        "crate::hooks::send(client, request, operation)",
+        "crate::hooks::send(client, request, operation, &call)",
     ] {
         assert!(builder.contains(expected), "{expected} in {builder}");
     }

@@ -26,8 +26,9 @@
 use heck::ToSnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr};
 use quote::quote;
-use syn::{Expr, ImplItem, Item, Stmt};
+use syn::{Expr, ImplItem, Stmt};
 
+use super::builder_fields::{declare, empty_in_new, impl_of, take_from_self};
 use super::{flat, module_mut};
 use crate::index::{FormPart, is_form};
 
@@ -78,35 +79,11 @@ pub fn for_progenitor(api: &OpenAPI) -> OpenAPI {
 pub fn send_forms(file: &mut syn::File, forms: &[FormBody]) -> Result<usize, String> {
     let builder = module_mut(&mut file.items, "builder")?;
     let mut changed = 0;
+    let form_field = syn::Ident::new("form", proc_macro2::Span::call_site());
     for form in forms {
         let name = &form.builder;
-        let structure = builder
-            .iter_mut()
-            .find_map(|item| match item {
-                Item::Struct(s) if s.ident == name => Some(s),
-                _ => None,
-            })
-            .ok_or_else(|| format!("no `struct {name}` in the builder module"))?;
-        let syn::Fields::Named(fields) = &mut structure.fields else {
-            return Err(format!("`struct {name}` has no named fields"));
-        };
-        fields
-            .named
-            .push(syn::parse_quote!(form: crate::upload::Form));
-
-        let block = builder
-            .iter_mut()
-            .find_map(|item| match item {
-                Item::Impl(block)
-                    if block.trait_.is_none()
-                        && (flat(&block.self_ty) == *name
-                            || flat(&block.self_ty).starts_with(&format!("{name}<"))) =>
-                {
-                    Some(block)
-                }
-                _ => None,
-            })
-            .ok_or_else(|| format!("no `impl {name}` in the builder module"))?;
+        declare(builder, name, syn::parse_quote!(form: crate::upload::Form))?;
+        let block = impl_of(builder, name)?;
         let existing: Vec<String> = block
             .items
             .iter()
@@ -122,7 +99,7 @@ pub fn send_forms(file: &mut syn::File, forms: &[FormBody]) -> Result<usize, Str
                 continue;
             };
             if function.sig.ident == "new" {
-                empty_form_in_new(function, name)?;
+                empty_in_new(function, name, &form_field)?;
                 new_seen = true;
             } else if function.sig.ident == "send" {
                 form_in_send(function, name, &form.parts)?;
@@ -162,37 +139,12 @@ fn setter_name(name: &str) -> Result<syn::Ident, String> {
         .map_err(|_| format!("the form part `{name}` gives no setter name (`{snake}`)"))
 }
 
-/// `form: Form::default()` added to the `Self { .. }` that `new()` returns.
-fn empty_form_in_new(new: &mut syn::ImplItemFn, name: &str) -> Result<(), String> {
-    let Some(Stmt::Expr(Expr::Struct(value), None)) = new.block.stmts.last_mut() else {
-        return Err(format!("`{name}::new()` does not end with `Self {{ .. }}`"));
-    };
-    value
-        .fields
-        .push(syn::parse_quote!(form: ::std::default::Default::default()));
-    Ok(())
-}
-
 /// In progenitor's `send()`: `form` taken out of `self`, made into reqwest's form before the
 /// request is built, and sent as the request's body.
 fn form_in_send(send: &mut syn::ImplItemFn, name: &str, parts: &[FormPart]) -> Result<(), String> {
+    let form = syn::Ident::new("form", proc_macro2::Span::call_site());
+    take_from_self(send, name, &form)?;
     let stmts = &mut send.block.stmts;
-    let destructure = stmts
-        .iter_mut()
-        .find_map(|stmt| match stmt {
-            Stmt::Local(local) if flat(&local.init.as_ref()?.expr) == "self" => {
-                match &mut local.pat {
-                    syn::Pat::Struct(pattern) => Some(pattern),
-                    _ => None,
-                }
-            }
-            _ => None,
-        })
-        .ok_or_else(|| format!("`{name}::send()` has no `let Self {{ .. }} = self;`"))?;
-    let syn::Pat::Struct(with_form) = syn::parse_quote!(Self { form }) else {
-        return Err("`Self { form }` does not parse as a pattern".to_string());
-    };
-    destructure.fields.extend(with_form.fields);
 
     let at = stmts
         .iter()

@@ -10,6 +10,8 @@
 //! - `send`: every builder's `send()` returns the SDK's `Error`, and the SDK reads and decodes
 //!   every response itself (the status is kept in every error, every body is read under a cap;
 //!   a text success, such as a CSV export, is handed over unread as `Text` or `TextOr<T>`);
+//! - `call_settings`: every builder takes `.attempt_timeout(..)` and `.max_retries(..)` for its one
+//!   call, handed to `crate::hooks::send`;
 //! - `constructors`: progenitor's constructors become crate-private, so the generated `Client`
 //!   is the SDK's public client, built only through the hand-written `ClientBuilder`;
 //! - `optional_setters`: the setters of optional fields and of optional query parameters accept
@@ -37,6 +39,8 @@
 //! gives (`Expected`): a step that silently matched nothing fails generation, naming itself.
 
 mod api_version;
+mod builder_fields;
+mod call_settings;
 mod constructors;
 mod deprecated;
 mod form;
@@ -155,6 +159,12 @@ pub fn apply(
         json_lines::send_lines(file, &lines),
         lines.len(),
         "one per operation whose body is JSON Lines",
+    )?;
+    count(
+        "call_settings",
+        call_settings::per_call(file),
+        expected.operations,
+        per_operation,
     )?;
     count(
         "path_segments",
