@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{AUTHORIZATION, REFERER, USER_AGENT};
+use tracing::Instrument as _;
 
 use crate::call::Exchange;
 use crate::client::Config;
@@ -49,11 +50,41 @@ pub struct CallSettings {
 /// transient for it; each generated `send()` calls this (xtask/src/rewrite/send.rs) instead of
 /// progenitor's `exec` hook, naming its operation at compile time, and with the call's own
 /// settings (`call`).
+///
+/// The call is one `tracing` span, `prolific_call`, with the operation, the method and the
+/// path template, and the last attempt's number and status as they come; never the token, an
+/// id or a body. A `Deprecation` or `Sunset` header on the answer is noticed
+/// (`deprecation::notice`).
 pub(crate) async fn send(
+    client: &Client,
+    request: reqwest::Request,
+    operation: &Operation,
+    call: &CallSettings,
+) -> Exchange {
+    let span = tracing::info_span!(
+        "prolific_call",
+        operation = operation.id,
+        method = %request.method(),
+        path_template = operation.path,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+    );
+    let exchange = attempts(client, request, operation, call, &span)
+        .instrument(span.clone())
+        .await;
+    if let Ok(response) = &exchange.outcome {
+        crate::deprecation::notice(operation.id, response.headers());
+    }
+    exchange
+}
+
+/// The attempts of one call, recorded on its `span`.
+async fn attempts(
     client: &Client,
     mut request: reqwest::Request,
     operation: &Operation,
     call: &CallSettings,
+    span: &tracing::Span,
 ) -> Exchange {
     let mut policy = client.inner().retry.clone();
     if let Some(retries) = call.max_retries {
@@ -69,6 +100,7 @@ pub(crate) async fn send(
     loop {
         attempts.sent += 1;
         let attempt = attempts.sent;
+        span.record("attempt", attempt);
         // Kept only while a retry is possible. A JSON body is in memory, so the copy always
         // exists; a streamed body cannot be copied, and is never sent twice.
         let next = (attempt <= policy.max_retries)
@@ -77,6 +109,9 @@ pub(crate) async fn send(
         let started = Instant::now();
         let outcome = client.client().execute(request).await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
+        if let Ok(response) = &outcome {
+            span.record("status", response.status().as_u16());
+        }
         match &outcome {
             Ok(response) => tracing::debug!(
                 operation = operation.id, %method, %path, attempt,

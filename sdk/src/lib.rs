@@ -79,11 +79,13 @@ mod generated;
 
 mod call;
 mod client;
+mod deprecation;
 mod error;
 mod hooks;
 mod json_lines;
 mod operation;
 pub mod optional;
+mod pages;
 mod path;
 mod retry;
 mod secret;
@@ -110,6 +112,7 @@ pub use client::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFERER, TOKEN_VARIABLE,
     URL_VARIABLE,
 };
+pub use deprecation::DeprecationNotice;
 pub use error::{ApiError, DecodeError, Error, ErrorBody, TransportError, WriteError};
 pub use generated::{Client, ResponseValue, builder, types};
 pub use optional::IntoOptional;

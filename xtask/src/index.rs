@@ -70,6 +70,23 @@ pub struct Field {
     pub schema: Value,
 }
 
+/// How a list is paged (`Operation::paging`): its position and size parameters, by name, and
+/// their defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// `page` and `page_size` (the position is a page number), else `offset` and `limit` (the
+    /// position is how many items are skipped).
+    pub by_page: bool,
+    /// The position's parameter: `page` or `offset`.
+    pub position: String,
+    /// The size's parameter: `page_size` or `limit`.
+    pub size: String,
+    /// The first position: the parameter's default, else 1 for a page and 0 for an offset.
+    pub start: u64,
+    /// The page size Prolific uses when none is sent: the size parameter's default.
+    pub default_size: u64,
+}
+
 /// One part of a `multipart/form-data` request body: a property of its schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormPart {
@@ -437,6 +454,80 @@ impl<'a> Operation<'a> {
         }
         media.sort_by_key(|name| !is_text(name));
         media.iter().any(|name| is_text(name)).then_some(media)
+    }
+
+    /// How the list this operation reads is paged, when its query parameters are one of
+    /// Prolific's two styles (`page` and `page_size`, or `offset` and `limit`); `None` for any
+    /// other operation. An error names what the spec lacks for the generated `stream()`
+    /// (`rewrite/pages.rs`): a default page size, or a success whose `results` is a list.
+    pub fn paging(&self, index: &Index<'a>) -> Option<Result<Paging, String>> {
+        let query: Vec<&Value> = [self.item, self.value]
+            .into_iter()
+            .filter_map(|holder| holder.get("parameters").and_then(Value::as_array))
+            .flatten()
+            .map(|p| index.resolve(p))
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+            .collect();
+        let named = |name: &str| {
+            query
+                .iter()
+                .rev()
+                .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
+        };
+        let default = |parameter: &Value| {
+            parameter
+                .get("schema")
+                .map(|s| index.resolve(s))
+                .and_then(|s| s.get("default"))
+                .and_then(Value::as_u64)
+        };
+        let (by_page, position, size) = match (named("page"), named("page_size")) {
+            (Some(position), Some(size)) => (true, position, size),
+            _ => match (named("offset"), named("limit")) {
+                (Some(position), Some(size)) => (false, position, size),
+                _ => return None,
+            },
+        };
+        let text = |p: &Value| {
+            p.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let label = self.label();
+        let Some(default_size) = default(size).filter(|size| *size > 0) else {
+            return Some(Err(format!(
+                "{label} is a paged list whose `{}` has no `default` (a positive integer); give \
+                 the size Prolific uses when it is left out",
+                text(size)
+            )));
+        };
+        let results = self
+            .responses(index)
+            .into_iter()
+            .filter(|(status, _)| status.starts_with('2'))
+            .filter_map(|(_, response)| Self::json_schema(response))
+            .map(|schema| index.resolve(schema))
+            .any(|schema| {
+                schema
+                    .pointer("/properties/results")
+                    .map(|r| index.resolve(r))
+                    .and_then(|r| r.get("type"))
+                    == Some(&Value::from("array"))
+            });
+        if !results {
+            return Some(Err(format!(
+                "{label} is a paged list whose success has no `results` list; declare the page's \
+                 items as `results: {{type: array}}`"
+            )));
+        }
+        Some(Ok(Paging {
+            by_page,
+            position: text(position),
+            size: text(size),
+            start: default(position).unwrap_or(u64::from(by_page)),
+            default_size,
+        }))
     }
 
     /// The parts of a `multipart/form-data` request body (a dataset's files), one per property

@@ -124,6 +124,9 @@ pub fn problems(spec: &Value) -> Vec<(String, String)> {
                 }
             }
         }
+        if let Some(Err(problem)) = op.paging(&index) {
+            found.push((place(&format!("{}/parameters", op.pointer)), problem));
+        }
         for (pointer, media, object) in op.media(&index) {
             if is_json(media) && object.get("schema").is_none() {
                 found.push((

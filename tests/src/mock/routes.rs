@@ -411,6 +411,10 @@ impl Model {
             .iter()
             .filter_map(|p| {
                 let name = p["name"].as_str()?.to_string();
+                // These page the list (`state::one_page`); they filter nothing.
+                if ["page", "page_size", "offset", "limit"].contains(&name.as_str()) {
+                    return None;
+                }
                 let by = p["x-filters-by"].as_str().unwrap_or(&name).to_string();
                 let filter = match by.strip_prefix('!') {
                     Some(property) => (property.to_string(), true),

@@ -129,6 +129,7 @@ impl State {
             }
             Act::List(listing) => {
                 let results = self.list(model, listing, call, &response, &example);
+                let results = one_page(results, &route.operation, call);
                 let mut body = match example {
                     Value::Object(_) => example.clone(),
                     _ => json!({}),
@@ -440,6 +441,27 @@ impl State {
         }
         Value::Object(out)
     }
+}
+
+/// The page a paged list's query asks for, as Prolific pages: `page` (from 1) and `page_size`,
+/// or `offset` and `limit`, each defaulting to the spec's default; any other list whole.
+fn one_page(items: Vec<Value>, operation: &crate::Operation, call: &Call) -> Vec<Value> {
+    let declared = operation.parameters("query");
+    let number = |name: &str| -> Option<usize> {
+        let parameter = declared.iter().find(|p| p["name"] == name)?;
+        match call.query.get(name) {
+            Some(value) => value.parse().ok(),
+            None => parameter["schema"]["default"].as_u64().map(|n| n as usize),
+        }
+    };
+    let (skip, take) = match (number("page"), number("page_size")) {
+        (Some(page), Some(size)) => (page.saturating_sub(1).saturating_mul(size), size),
+        _ => match (number("offset"), number("limit")) {
+            (Some(offset), Some(limit)) => (offset, limit),
+            _ => return items,
+        },
+    };
+    items.into_iter().skip(skip).take(take).collect()
 }
 
 fn request_shape(model: &Model, route: &Route) -> Shape {
