@@ -1158,6 +1158,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct BaseStudy {
         ///For a taskflow study, the task URLs and how many places each gets, adding up to `total_available_places`; given instead of `external_study_url`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1994,6 +1995,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct BulkApproveByParticipantIds {
         ///The ids of the participants
         pub participant_ids: ::std::vec::Vec<::std::string::String>,
@@ -2009,6 +2011,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct BulkApproveBySubmissionIds {
         ///The ids of the submissions
         pub submission_ids: ::std::vec::Vec<::std::string::String>,
@@ -2070,6 +2073,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct BulkScreenOutPaymentCalculatorRequest {
         ///The ids of the submissions, all of the study
         pub submission_ids: ::std::vec::Vec<::std::string::String>,
@@ -2083,6 +2087,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct BulkScreenOutRequest {
         ///What each participant is paid, in the study's currency as a decimal (0.5 for 50p); at least £0.10 or $0.14 per minute
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2201,6 +2206,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CloneFilterSetRequest {
         ///The copy's name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2790,6 +2796,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CollectionInstructionInput {
         ///For `file_upload`, the file extensions taken, each with its dot (`.pdf`). Left out, `.jpg`, `.jpeg`, `.png`, `.heic` and `.heif`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2850,6 +2857,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CollectionInstructionInputOptionsItem {
         ///`true` if picking this option clears every other one (for "None of these").
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2943,6 +2951,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CollectionInstructionInputUnitOptionsItem {
         ///What participants see.
         pub label: ::std::string::String,
@@ -2982,6 +2991,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CollectionItemInput {
         ///When updating, the id of the page to keep; left out, a new page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3578,6 +3588,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CompletionCodeData {
         ///A message sent with the payment
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3595,6 +3606,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ConfirmSubscriptionRequest {
         ///The value of the `X-Hook-Secret` header that creating the subscription answered.
         pub secret: crate::SecretString,
@@ -3608,6 +3620,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ContentBlockInput {
         ///For `image`, a description of the image for those who cannot see it (needed).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3755,6 +3768,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateBonusPaymentsRequest {
         ///One line per bonus: a participant's or a submission's id, a comma, and the amount in the workspace's currency
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3772,6 +3786,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateCollectionRequest {
         ///The collection's pages, in order.
         pub collection_items: ::std::vec::Vec<CollectionItemInput>,
@@ -3791,6 +3806,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateCredentialPoolRequest {
         ///The pairs, as CSV text without a header row: one `username,password` line each, separated by newlines
         pub credentials: crate::SecretString,
@@ -3819,6 +3835,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateFilterSet {
         ///Its filters, which a participant must all pass
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -3842,6 +3859,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateInvitationRequest {
         ///The id of the workspace (or project) to invite them to
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3937,6 +3955,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateParticipantGroupRequest {
         ///A description of the participant group
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3962,6 +3981,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateProject {
         ///What the project is for
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3987,6 +4007,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateSecret {
         ///The workspace's id
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4001,6 +4022,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateStudy {
         ///For a taskflow study, the task URLs and how many places each gets, adding up to `total_available_places`; given instead of `external_study_url`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4414,6 +4436,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateTaskBuilderBatchRequest {
         ///The dataset whose datapoints the batch's tasks are made from. Left out, one can be given later, when the batch is set up.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4434,6 +4457,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateTaskBuilderDatasetRequest {
         ///What the dataset is called.
         pub name: ::std::string::String,
@@ -4449,6 +4473,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateTaskBuilderInstructionsRequest {
         ///The instructions, in the order annotators see them.
         pub instructions: ::std::vec::Vec<TaskBuilderInstructionInput>,
@@ -4462,6 +4487,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateTestParticipantForResearcherRequest {
         ///The test participant's email address, not yet used by any Prolific account
         pub email: ::std::string::String,
@@ -4488,6 +4514,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct CreateWorkspace {
         ///The currency of every payment in the workspace, `GBP` or `USD`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4843,6 +4870,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct DuplicateStudyRequest {
         ///Whether the copy excludes everyone who took part in the original; left out, `true`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4857,6 +4885,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct DuplicateTaskBuilderBatchRequest {
         ///What the copy is called. Left out, the original's name followed by " (Copy)".
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4940,6 +4969,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ErrorDetail {
         ///A link to more information about the error
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5003,6 +5033,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ErrorResponse {
         ///The error
         pub error: ErrorDetail,
@@ -5047,6 +5078,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ExportDemographicDataRequest {
         ///Up to 15 of the filters the study applied, whose answers are added as columns; left out or empty, only the standard columns
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -5282,6 +5314,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct FilterSetParticipantCount {
         ///The count; Prolific hides counts below 25 so that nobody can be singled out
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6578,6 +6611,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct MessageParticipantGroup {
         ///The text; Prolific cleans it before storing and showing it
         pub body: ::std::string::String,
@@ -6610,6 +6644,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct MutuallyExclusiveStudyCollectionCreate {
         ///What the collection is for
         pub description: ::std::string::String,
@@ -6851,6 +6886,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct MutuallyExclusiveStudyCollectionUpdate {
         ///What the collection is for
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7038,6 +7074,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ParticipantIds {
         ///The ids of the participants
         pub participant_ids: ::std::vec::Vec<::std::string::String>,
@@ -7642,6 +7679,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct RequestSubmissionReturnRequest {
         ///The reasons, in free text; Prolific writes the message around them
         pub request_return_reasons: ::std::vec::Vec<::std::string::String>,
@@ -7703,6 +7741,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct RequirementsCountRequest {
         ///The filters a participant must all pass; empty for everyone
         pub filters: ::std::vec::Vec<StudyFilter>,
@@ -8445,6 +8484,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SendBulkMessage {
         ///The text; Prolific cleans it before storing and showing it
         pub body: ::std::string::String,
@@ -8462,6 +8502,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SendMessage {
         ///The text; Prolific cleans it before storing and showing it
         pub body: ::std::string::String,
@@ -8479,6 +8520,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SetupTaskBuilderBatchRequest {
         ///The dataset whose datapoints become the batch's tasks; it must be `READY`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8717,6 +8759,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct StudyCostRepSampleBreakdown {
         ///The extra fees of a representative sample
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8734,6 +8777,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct StudyCostRequest {
         ///What each participant would be paid, in the smallest unit of the account's currency
         pub reward: f64,
@@ -8917,6 +8961,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct StudyPredictedRecruitmentTimeRequest {
         ///The devices participants could use
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -9754,6 +9799,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct StudyTransition {
         ///Which change
         pub action: StudyTransitionAction,
@@ -10215,6 +10261,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SubmissionTransition {
         ///Which change
         pub action: SubmissionTransitionAction,
@@ -10664,6 +10711,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SubscriptionUpdateDetail {
         ///The event type it is notified of
         pub event_type: ::std::string::String,
@@ -10754,6 +10802,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SurveyIn {
         ///Its questions, not grouped; or give `sections`
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -10974,6 +11023,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SurveyResponseIn {
         ///The participant who answered
         pub participant_id: ::std::string::String,
@@ -11115,6 +11165,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct TaskBuilderInstructionInput {
         ///How many options an annotator may pick (the multiple-choice kinds).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11237,6 +11288,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct TaskBuilderInstructionUpdate {
         ///How many options an annotator may pick (the multiple-choice kinds).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11287,6 +11339,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct TaskBuilderOptionInput {
         ///The heading the choice is listed under (`multiple_choice_with_free_text`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11305,6 +11358,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct TaskBuilderOptionUpdate {
         ///The heading the choice is listed under (`multiple_choice_with_free_text`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11460,6 +11514,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct TestStudySetUp {
         ///The id of the participant group whose members try it
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11494,6 +11549,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct TransitionMutuallyExclusiveStudyCollectionRequest {
         ///Which change
         pub action: TransitionMutuallyExclusiveStudyCollectionRequestAction,
@@ -11575,6 +11631,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UpdateCollectionRequest {
         ///The collection's pages, in order; a page sent with its `id` is kept, one without is made anew, one left out is deleted.
         pub collection_items: ::std::vec::Vec<CollectionItemInput>,
@@ -11592,6 +11649,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UpdateCredentialPoolRequest {
         ///The pairs to add, as CSV text without a header row: one `username,password` line each; no username may already be in the pool
         pub credentials: crate::SecretString,
@@ -11618,6 +11676,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UpdateFilterSet {
         ///Filters to replace all of its filters with
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11635,6 +11694,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UpdateParticipantGroupRequest {
         ///The new name of the participant group
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11654,6 +11714,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UpdateProjectRequest {
         ///What the project is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11689,6 +11750,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UpdateTaskBuilderBatchRequest {
         ///Whether datapoints appended to the batch's dataset are turned into tasks on their own (a sync runs after each append). Left out, unchanged.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11712,6 +11774,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UpdateTaskBuilderDatasetRequest {
         ///The schema the dataset is to have from now on, all of it.
         pub schema: DatasetSchema,
@@ -11725,6 +11788,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct UpdateTaskBuilderInstructionsRequest {
         ///The instructions, in the order annotators see them.
         pub instructions: ::std::vec::Vec<TaskBuilderInstructionUpdate>,

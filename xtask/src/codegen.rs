@@ -108,13 +108,23 @@ pub fn run_final(spec: &Spec) -> Result<Final, String> {
         .map_err(|e| format!("{}: {e}; update xtask/src/builders.rs", spec.shown))?;
     let progenitor_calls = crate::builders::calls(&file);
     let answers: Vec<String> = builders.iter().map(|b| b.answer.clone()).collect();
-    let response_enums = rewrite::response_enums(generator.get_type_space(), &answers);
+    let space = generator.get_type_space();
+    let response_enums = rewrite::response_enums(space, &answers);
+    // The structs no answer reaches: only requests hold them.
+    let answered = rewrite::response_types(space, &answers);
+    let request_only: Vec<String> = space
+        .iter_types()
+        .filter(|ty| matches!(ty.details(), TypeDetails::Struct(_)))
+        .map(|ty| ty.name())
+        .filter(|name| !answered.contains(name))
+        .collect();
     rewrite::apply(
         &mut file,
         rewrite::Expected::of(&spec.raw.value),
         &crate::index::Index::new(&spec.raw.value),
         &builders,
         &response_enums,
+        &request_only,
     )
     .map_err(|e| format!("{}: {e}", spec.shown))?;
     Ok(Final {

@@ -25,6 +25,8 @@
 //!   each documented, so that rustdoc groups them as the spec does;
 //! - `deprecated`: the method of each operation the spec marks `deprecated` carries
 //!   `#[deprecated]` with the spec's `x-deprecation` note, on the client and on the mocks;
+//! - `closed_requests`: every struct only requests hold refuses a key it does not know
+//!   (`deny_unknown_fields`), so a body built from JSON loses nothing;
 //! - `open_enums`: every enum a response can hold reads a value this SDK does not know as
 //!   `Unrecognized(String)` instead of failing the response; enums only requests hold stay
 //!   closed.
@@ -42,6 +44,7 @@
 mod api_version;
 mod builder_fields;
 mod call_settings;
+mod closed_requests;
 mod constructors;
 mod deprecated;
 mod form;
@@ -61,7 +64,7 @@ use serde_json::Value;
 
 use crate::index::Index;
 
-pub use open_enums::response_enums;
+pub use open_enums::{response_enums, response_types};
 
 /// The operations of a path item, each mutable (progenitor is given the document after the
 /// steps `form` and `json_lines` change their request bodies).
@@ -133,6 +136,7 @@ pub fn apply(
     index: &Index,
     builders: &[crate::builders::Builder],
     response_enums: &[String],
+    request_only: &[String],
 ) -> Result<(), String> {
     let per_operation = "one per operation";
     let text = text_answers(index, builders).map_err(|e| step("send", e))?;
@@ -148,6 +152,12 @@ pub fn apply(
         open_enums::keep_unknown_values(file, response_enums),
         response_enums.len(),
         "one per enum a response can hold, from typify's types",
+    )?;
+    count(
+        "closed_requests",
+        closed_requests::close(file, request_only),
+        request_only.len(),
+        "one per struct only requests hold, from typify's types",
     )?;
     count(
         "send",
@@ -433,6 +443,17 @@ pub(crate) fn success_type(output: &syn::ReturnType) -> Option<&syn::Type> {
     first_type_argument(&last.arguments)
 }
 
+/// The inline module `name` among `items`, to read.
+fn module<'a>(items: &'a [syn::Item], name: &str) -> Result<&'a Vec<syn::Item>, String> {
+    items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or_else(|| format!("progenitor's output has no `mod {name}`"))
+}
+
 /// The inline module `name` among `items`.
 fn module_mut<'a>(
     items: &'a mut [syn::Item],
@@ -470,7 +491,7 @@ mod tests {
     fn apply_to(file: &mut syn::File, expected: Expected) -> Result<(), String> {
         let builders = crate::builders::read(file).unwrap();
         let spec = real_spec();
-        apply(file, expected, &Index::new(&spec), &builders, &[])
+        apply(file, expected, &Index::new(&spec), &builders, &[], &[])
     }
 
     #[test]

@@ -32,16 +32,36 @@ const VARIANT: &str = "Unrecognized";
 /// The enums of unit variants a response can hold, by name, sorted: everything reachable from
 /// the builders' answer types.
 pub fn response_enums(space: &TypeSpace, answers: &[String]) -> Vec<String> {
-    let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut open: BTreeSet<String> = BTreeSet::new();
+    walk(space, answers, |name, details| {
+        if opens(space, details) {
+            open.insert(name.to_string());
+        }
+    });
+    open.into_iter().collect()
+}
+
+/// The names of the types a response can hold: everything reachable from the builders' answer
+/// types (containers by their own names, `Vec<X>` and the like, too).
+pub fn response_types(space: &TypeSpace, answers: &[String]) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    walk(space, answers, |name, _| {
+        names.insert(name.to_string());
+    });
+    names
+}
+
+/// Calls `visit` with each type reachable from the builders' answer types, down through
+/// fields, items, options and variants; each named type once.
+fn walk(space: &TypeSpace, answers: &[String], mut visit: impl FnMut(&str, &TypeDetails<'_>)) {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut pending: Vec<TypeId> = Vec::new();
     for ty in space.iter_types() {
         let name = ty.name();
         if answers.iter().any(|answer| answer_names(answer, &name)) {
-            pending.extend(children(&ty.details()));
-            if opens(space, &ty.details()) {
-                open.insert(name.clone());
-            }
+            let details = ty.details();
+            pending.extend(children(&details));
+            visit(&name, &details);
             seen.insert(name);
         }
     }
@@ -51,21 +71,21 @@ pub fn response_enums(space: &TypeSpace, answers: &[String]) -> Vec<String> {
         };
         let details = ty.details();
         let name = ty.name();
-        if opens(space, &details) {
-            open.insert(name.clone());
-        }
         // Containers (`Vec<X>`, `Option<X>`) share names across uses: only named types stop
         // the walk once seen.
         let named = matches!(
             details,
             TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_)
         );
-        if named && !seen.insert(name) {
+        if named && seen.contains(&name) {
             continue;
+        }
+        visit(&name, &details);
+        if named {
+            seen.insert(name);
         }
         pending.extend(children(&details));
     }
-    open.into_iter().collect()
 }
 
 /// Whether a type is an enum this step opens: of two values or more, or of shapes at least

@@ -73,14 +73,7 @@ pub fn streams(file: &mut syn::File, lists: &[PagedList]) -> Result<usize, Strin
 /// `T` of the answer's `results: Vec<T>`, from typify's type in `mod types`.
 fn item_type(file: &syn::File, list: &PagedList) -> Result<syn::Type, String> {
     let name = list.answer.rsplit("::").next().unwrap_or_default();
-    let types = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or("progenitor's output has no `mod types`")?;
+    let types = super::module(&file.items, "types")?;
     let fields = types
         .iter()
         .find_map(|item| match item {
