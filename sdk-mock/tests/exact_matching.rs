@@ -7,6 +7,8 @@
 //! (`.`, a space, `/`, `%`, unicode); the ids it changes (`(`, `\`) are sent as raw requests on
 //! the path `path_segment` gives.
 
+mod common;
+use common::client_of;
 use prolific_sdk::types::{ParticipantGroup, ParticipantGroupList};
 use prolific_sdk::{Client, reqwest};
 use prolific_sdk_mock::MockServerExt;
@@ -18,14 +20,6 @@ fn group(name: &str) -> ParticipantGroup {
         .id("g")
         .name(name)
         .try_into()
-        .unwrap()
-}
-
-fn client_of(server: &MockServer) -> Client {
-    Client::builder()
-        .token("test-token")
-        .base_url(server.base_url())
-        .build()
         .unwrap()
 }
 

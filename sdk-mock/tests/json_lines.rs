@@ -1,7 +1,8 @@
 //! A JSON Lines body (the records appended to a dataset) is mocked as the SDK sends it: the
 //! mock's `body(&records)` matches the same lines, one record each, and no other records.
 
-use prolific_sdk::Client;
+mod common;
+use common::client_of;
 use prolific_sdk::types::{AppendDatasetDatapointsResponse, DatasetRecord};
 use prolific_sdk_mock::MockServerExt;
 use prolific_sdk_mock::httpmock::MockServer;
@@ -50,12 +51,4 @@ async fn the_mock_matches_the_records_sent_as_lines_and_no_others() {
         "httpmock answers 404 to a request no mock matches"
     );
     mock.assert_calls_async(1).await;
-}
-
-fn client_of(server: &MockServer) -> Client {
-    Client::builder()
-        .token("test-token")
-        .base_url(server.base_url())
-        .build()
-        .unwrap()
 }

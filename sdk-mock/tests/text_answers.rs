@@ -4,8 +4,10 @@
 // shape, text beside JSON, is what is tested here.
 #![allow(deprecated)]
 
+mod common;
+use common::client_of;
+use prolific_sdk::TextOr;
 use prolific_sdk::types::{ExportStudyMethod, ExportStudyResponse};
-use prolific_sdk::{Client, TextOr};
 use prolific_sdk_mock::MockServerExt;
 use prolific_sdk_mock::httpmock::MockServer;
 
@@ -51,12 +53,4 @@ async fn the_csv_export_is_mocked_as_text_and_the_emailed_one_as_json() {
         matches!(answer, TextOr::Json(ref s) if *s == status),
         "{answer:?}"
     );
-}
-
-fn client_of(server: &MockServer) -> Client {
-    Client::builder()
-        .token("test-token")
-        .base_url(server.base_url())
-        .build()
-        .unwrap()
 }
