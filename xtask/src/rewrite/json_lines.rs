@@ -14,9 +14,10 @@
 
 use openapiv3::{OpenAPI, ReferenceOr};
 use syn::visit_mut::VisitMut;
-use syn::{Expr, ImplItem, Item};
+use syn::{Expr, ImplItem};
 
-use super::{flat, module_mut};
+use super::builder_fields::impl_of;
+use super::module_mut;
 use crate::index::is_json_lines;
 
 /// A builder whose operation's body is JSON Lines, with the media type to send.
@@ -73,22 +74,13 @@ pub fn send_lines(file: &mut syn::File, bodies: &[LinesBody]) -> Result<usize, S
     for body in bodies {
         let name = &body.builder;
         let media = &body.media;
-        let function = builder
-            .iter_mut()
-            .filter_map(|item| match item {
-                Item::Impl(block)
-                    if block.trait_.is_none()
-                        && (flat(&block.self_ty) == *name
-                            || flat(&block.self_ty).starts_with(&format!("{name}<"))) =>
-                {
-                    Some(block)
-                }
-                _ => None,
-            })
-            .flat_map(|block| block.items.iter_mut())
-            .find_map(|item| match item {
-                ImplItem::Fn(f) if f.sig.ident == "send_generated" => Some(f),
-                _ => None,
+        let function = impl_of(builder, name)
+            .ok()
+            .and_then(|block| {
+                block.items.iter_mut().find_map(|item| match item {
+                    ImplItem::Fn(f) if f.sig.ident == "send_generated" => Some(f),
+                    _ => None,
+                })
             })
             .ok_or_else(|| format!("no `{name}::send_generated()` in the builder module"))?;
         let mut replace = Replace {
@@ -122,18 +114,13 @@ pub fn mock_lines(file: &mut syn::File, bodies: &[LinesBody]) -> Result<usize, S
     let mut changed = 0;
     for body in bodies {
         let when = format!("{}When", body.builder);
-        let setter = operations
-            .iter_mut()
-            .filter_map(|item| match item {
-                Item::Impl(block) if block.trait_.is_none() && flat(&block.self_ty) == when => {
-                    Some(block)
-                }
-                _ => None,
-            })
-            .flat_map(|block| block.items.iter_mut())
-            .find_map(|item| match item {
-                ImplItem::Fn(f) if f.sig.ident == "body" => Some(f),
-                _ => None,
+        let setter = impl_of(operations, &when)
+            .ok()
+            .and_then(|block| {
+                block.items.iter_mut().find_map(|item| match item {
+                    ImplItem::Fn(f) if f.sig.ident == "body" => Some(f),
+                    _ => None,
+                })
             })
             .ok_or_else(|| format!("no `{when}::body` in the mocks"))?;
         // An item the SDK could not write is refused before sending, so such a mock matches
@@ -183,6 +170,7 @@ impl VisitMut for Replace<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rewrite::flat;
 
     fn bodies() -> Vec<LinesBody> {
         vec![LinesBody {

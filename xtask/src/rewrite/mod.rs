@@ -225,28 +225,40 @@ pub fn apply(
     )
 }
 
+/// One entry per operation `pick` chooses, made by `make` from the operation's builder and
+/// what `pick` found: the places a step changes, from the spec.
+fn chosen<X, T>(
+    index: &Index,
+    builders: &[crate::builders::Builder],
+    pick: impl Fn(&crate::index::Operation) -> Option<X>,
+    make: impl Fn(&crate::builders::Builder, X) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    index
+        .operations()
+        .iter()
+        .filter_map(|op| pick(op).map(|found| (op, found)))
+        .map(|(op, found)| make(crate::builders::of(builders, op)?, found))
+        .collect()
+}
+
 /// The builders of the paged lists (`Operation::paging`), with their paging. A list the spec
 /// pages wrongly is `preflight.rs`'s to report: it is left out here.
 fn paged_lists(
     index: &Index,
     builders: &[crate::builders::Builder],
 ) -> Result<Vec<pages::PagedList>, String> {
-    index
-        .operations()
-        .iter()
-        .filter_map(|op| match op.paging(index) {
-            Some(Ok(paging)) => Some((op, paging)),
-            _ => None,
-        })
-        .map(|(op, paging)| {
-            let builder = crate::builders::of(builders, op)?;
+    chosen(
+        index,
+        builders,
+        |op| op.paging(index).and_then(Result::ok),
+        |builder, paging| {
             Ok(pages::PagedList {
                 builder: builder.name.clone(),
                 answer: builder.answer.clone(),
                 paging,
             })
-        })
-        .collect()
+        },
+    )
 }
 
 /// The builders of the operations whose request body is JSON Lines, with its media type.
@@ -254,21 +266,23 @@ fn lines_bodies(
     index: &Index,
     builders: &[crate::builders::Builder],
 ) -> Result<Vec<json_lines::LinesBody>, String> {
-    index
-        .operations()
-        .iter()
-        .filter_map(|op| {
+    chosen(
+        index,
+        builders,
+        |op| {
             let content = op.request_body(index)?.get("content")?.as_object()?;
-            let media = content.keys().find(|m| crate::index::is_json_lines(m))?;
-            Some((op, media.clone()))
-        })
-        .map(|(op, media)| {
+            content
+                .keys()
+                .find(|m| crate::index::is_json_lines(m))
+                .cloned()
+        },
+        |builder, media| {
             Ok(json_lines::LinesBody {
-                builder: crate::builders::of(builders, op)?.name.clone(),
+                builder: builder.name.clone(),
                 media,
             })
-        })
-        .collect()
+        },
+    )
 }
 
 /// The methods of the operations the spec marks `deprecated`, each with its note
@@ -277,17 +291,17 @@ fn deprecated_operations(
     index: &Index,
     builders: &[crate::builders::Builder],
 ) -> Result<Vec<deprecated::Deprecated>, String> {
-    index
-        .operations()
-        .iter()
-        .filter_map(|op| op.deprecation_note().map(|note| (op, note)))
-        .map(|(op, note)| {
+    chosen(
+        index,
+        builders,
+        |op| op.deprecation_note(),
+        |builder, note| {
             Ok(deprecated::Deprecated {
-                method: crate::builders::of(builders, op)?.method.clone(),
+                method: builder.method.clone(),
                 note,
             })
-        })
-        .collect()
+        },
+    )
 }
 
 /// The builders of the operations whose request body is `multipart/form-data`, with its parts
@@ -296,17 +310,17 @@ fn form_bodies(
     index: &Index,
     builders: &[crate::builders::Builder],
 ) -> Result<Vec<form::FormBody>, String> {
-    index
-        .operations()
-        .iter()
-        .filter_map(|op| op.form_parts(index).map(|parts| (op, parts)))
-        .map(|(op, parts)| {
+    chosen(
+        index,
+        builders,
+        |op| op.form_parts(index),
+        |builder, parts| {
             Ok(form::FormBody {
-                builder: crate::builders::of(builders, op)?.name.clone(),
+                builder: builder.name.clone(),
                 parts: parts?,
             })
-        })
-        .collect()
+        },
+    )
 }
 
 /// The builders of the operations whose success is text (`Operation::text_success`), with the
@@ -315,17 +329,20 @@ fn text_answers(
     index: &Index,
     builders: &[crate::builders::Builder],
 ) -> Result<Vec<send::TextAnswer>, String> {
-    index
-        .operations()
-        .iter()
-        .filter_map(|op| op.text_success(index).map(|media| (op, media)))
-        .map(|(op, media)| {
+    chosen(
+        index,
+        builders,
+        |op| {
+            op.text_success(index)
+                .map(|media| media.iter().map(|m| m.to_string()).collect())
+        },
+        |builder, media| {
             Ok(send::TextAnswer {
-                builder: crate::builders::of(builders, op)?.name.clone(),
-                media: media.iter().map(|m| m.to_string()).collect(),
+                builder: builder.name.clone(),
+                media,
             })
-        })
-        .collect()
+        },
+    )
 }
 
 /// A step's outcome held to the number of places it must change.

@@ -13,7 +13,7 @@
 use quote::{format_ident, quote};
 use syn::{ImplItem, Item};
 
-use super::{first_type_argument, flat, module_mut};
+use super::{first_type_argument, module_mut};
 use crate::index::Paging;
 
 /// A paged list's builder, and how its pages are counted.
@@ -35,19 +35,7 @@ pub fn streams(file: &mut syn::File, lists: &[PagedList]) -> Result<usize, Strin
         let item = item_type(file, list)?;
         let method = stream_method(list, &item)?;
         let builder = module_mut(&mut file.items, "builder")?;
-        let block = builder
-            .iter_mut()
-            .find_map(|entry| match entry {
-                Item::Impl(block)
-                    if block.trait_.is_none()
-                        && flat(&block.self_ty).split('<').next()
-                            == Some(list.builder.as_str()) =>
-                {
-                    Some(block)
-                }
-                _ => None,
-            })
-            .ok_or_else(|| format!("no `impl {}` in the builder module", list.builder))?;
+        let block = super::builder_fields::impl_of(builder, &list.builder)?;
         if block
             .items
             .iter()
