@@ -66,6 +66,11 @@
 //! [`webhooks`] verifies a hook delivery (its signature over the exact body received, in
 //! constant time, and its age) and reads its event; every refusal is a typed error.
 //!
+//! # Admitting participants
+//! `study_tokens` (the `study-tokens` feature) verifies the JWT that a secure study's
+//! participants arrive with: RS256 only, the key by `kid` from Prolific's key set (cached,
+//! fetched again daily or for a new key), `exp`, `iss`, `aud` and the workspace.
+//!
 //! # How the crate is made
 //! `cargo xtask generate` writes the client, the request builders and the types from the spec
 //! into a generated module; this crate re-exports them, and adds the hand-written layer above.
@@ -89,6 +94,8 @@ mod pages;
 mod path;
 mod retry;
 mod secret;
+#[cfg(feature = "study-tokens")]
+pub mod study_tokens;
 mod text;
 mod token;
 pub mod transfer;

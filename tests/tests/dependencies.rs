@@ -1,5 +1,5 @@
-//! What users of the SDK compile: schemars only when they ask for it (the `schemars`
-//! feature), and never the crates of the tests or the mocks.
+//! What users of the SDK compile: schemars and the JWT code only when they ask for them (the
+//! `schemars` and `study-tokens` features), and never the crates of the tests or the mocks.
 
 use std::process::Command;
 
@@ -37,4 +37,17 @@ fn a_default_build_compiles_no_schemars_and_the_feature_brings_it() {
         with_schemars.lines().any(|l| l.starts_with("schemars v1.")),
         "{with_schemars}"
     );
+}
+
+#[test]
+fn a_default_build_compiles_no_jwt_code_and_study_tokens_brings_it() {
+    let has = |tree: &str, name: &str| tree.lines().any(|l| l.starts_with(&format!("{name} v")));
+    let default = normal_dependencies(&[]);
+    assert!(!has(&default, "jsonwebtoken"), "{default}");
+    let with_tokens = normal_dependencies(&["study-tokens"]);
+    assert!(has(&with_tokens, "jsonwebtoken"), "{with_tokens}");
+    // Its crypto is the one rustls already builds: no second RSA implementation.
+    for absent in ["rsa", "ring"] {
+        assert!(!has(&with_tokens, absent), "{absent} in {with_tokens}");
+    }
 }

@@ -1,6 +1,7 @@
 //! The SDK's examples as a user runs them: `create_participant_group`, `participant_groups`
 //! and `researcher_workflow`, with a token against a server, and without one against their
-//! built-in mock; `receive_webhooks`, sent deliveries signed by the test.
+//! built-in mock; `receive_webhooks`, sent deliveries signed by the test; `admit_participants`,
+//! visited with study tokens signed by the test.
 //!
 //! `cargo test` builds every example of the workspace before running tests; the binary sits
 //! in `target/<profile>/examples/`, beside this test's own folder.
@@ -332,10 +333,29 @@ const HOOK_SECRET: &str = "hook-secret-must-not-leak";
 const HOOK_BODY: &str =
     r#"{"event_type":"study.status.change","resource_id":"60f1a0c2b3d4e5f601234567"}"#;
 
-/// Posts `body` to the receiver at `address` with the given webhook headers, over a plain
-/// HTTP/1.1 connection; the answer's status code.
+/// Sends `request` (head and body) to the server at `address` over a plain HTTP/1.1
+/// connection; the answer's status code.
+fn exchange(address: &str, request: &[u8]) -> u16 {
+    let mut stream = TcpStream::connect(address).expect("the server accepts connections");
+    stream.write_all(request).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"))
+}
+
+/// Sends `GET target` to the server at `address`; the answer's status code.
+fn visit(address: &str, target: &str) -> u16 {
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    exchange(address, request.as_bytes())
+}
+
+/// Posts `body` to the receiver at `address` with the given webhook headers; the answer's
+/// status code.
 fn deliver(address: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
-    let mut stream = TcpStream::connect(address).expect("the receiver accepts connections");
     let mut request = format!(
         "POST /hooks HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
          Content-Length: {}\r\nConnection: close\r\n",
@@ -345,15 +365,9 @@ fn deliver(address: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
     request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
-        .strip_prefix("HTTP/1.1 ")
-        .and_then(|rest| rest.get(..3))
-        .and_then(|code| code.parse().ok())
-        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"))
+    let mut request = request.into_bytes();
+    request.extend_from_slice(body);
+    exchange(address, &request)
 }
 
 /// The receiver's process, ended when the test ends, whether or not it passed.
@@ -368,24 +382,8 @@ impl Drop for Running {
 
 #[test]
 fn the_webhook_receiver_prints_a_verified_event_and_refuses_a_tampered_one() {
-    let mut child = Running(
-        Command::new(example_binary("receive_webhooks"))
-            .arg("127.0.0.1:0")
-            .env("PROLIFIC_HOOK_SECRET", HOOK_SECRET)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the example starts"),
-    );
-    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
-    let mut listening = String::new();
-    stderr.read_line(&mut listening).unwrap();
-    let address = listening
-        .trim_end()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("{listening:?}"))
-        .to_string();
+    let (mut child, mut stderr, address) =
+        start_server("receive_webhooks", &[("PROLIFIC_HOOK_SECRET", HOOK_SECRET)]);
 
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -446,4 +444,119 @@ fn the_webhook_receiver_without_a_secret_says_which_variable_to_set() {
     let stderr = text(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("PROLIFIC_HOOK_SECRET"), "{stderr}");
+}
+
+/// Starts `name` with `variables`, listening on a free loopback port; its process and the
+/// address it listens on.
+fn start_server(
+    name: &str,
+    variables: &[(&str, &str)],
+) -> (Running, BufReader<std::process::ChildStderr>, String) {
+    let mut command = Command::new(example_binary(name));
+    command
+        .arg("127.0.0.1:0")
+        .env_remove("PROLIFIC_TOKEN")
+        .env_remove("PROLIFIC_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in variables {
+        command.env(name, value);
+    }
+    let mut child = Running(command.spawn().expect("the example starts"));
+    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
+    let mut listening = String::new();
+    stderr.read_line(&mut listening).unwrap();
+    let address = listening
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("{listening:?}"))
+        .to_string();
+    (child, stderr, address)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_study_entry_admits_a_participant_with_a_valid_token_and_no_one_else() {
+    use common::study_tokens::{
+        Key, SITE, WORKSPACE, claims, key_set, with_flipped_signature_byte,
+    };
+
+    let key = Key::new("key-1");
+    let keys = Loopback::start(vec![Canned::json(200, &key_set(&[&key]))]).await;
+    let url = keys.url();
+    let now = SystemTime::now();
+    let token = key.sign(&claims(now));
+    let expired = key.sign(&claims(now - std::time::Duration::from_secs(600)));
+    let tampered = with_flipped_signature_byte(&token);
+    let sent = token.clone();
+
+    let (statuses, stdout, refusals) = tokio::task::spawn_blocking(move || {
+        let (mut child, mut stderr, address) = start_server(
+            "admit_participants",
+            &[
+                ("PROLIFIC_TOKEN", "example-token"),
+                ("PROLIFIC_URL", &url),
+                ("PROLIFIC_STUDY_SITE", SITE),
+                ("PROLIFIC_WORKSPACE_ID", WORKSPACE),
+            ],
+        );
+        let start = |query: &str| visit(&address, &format!("/start?{query}"));
+        let statuses = [
+            start(&format!(
+                "PROLIFIC_PID=pid-7&STUDY_ID=study-3&prolific_token={token}"
+            )),
+            start(&format!(
+                "PROLIFIC_PID=pid-8&STUDY_ID=study-3&prolific_token={token}"
+            )),
+            start(&format!("PROLIFIC_PID=pid-7&prolific_token={expired}")),
+            start(&format!("PROLIFIC_PID=pid-7&prolific_token={tampered}")),
+            start("PROLIFIC_PID=pid-7"),
+        ];
+        let mut stdout_pipe = child.0.stdout.take().unwrap();
+        drop(child); // the server runs until it is killed
+        let mut stdout = String::new();
+        stdout_pipe.read_to_string(&mut stdout).unwrap();
+        let mut refusals = String::new();
+        stderr.read_to_string(&mut refusals).unwrap();
+        (statuses, stdout, refusals)
+    })
+    .await
+    .unwrap();
+
+    assert_eq!(statuses, [200, 401, 401, 401, 400], "{refusals}");
+    assert_eq!(stdout, "admitted participant=pid-7 session=session-9\n");
+    let lines: Vec<&str> = refusals.lines().collect();
+    assert_eq!(lines.len(), 4, "{refusals}");
+    assert!(lines[0].contains("PROLIFIC_PID differs"), "{refusals}");
+    assert!(lines[1].contains("expired"), "{refusals}");
+    assert!(lines[2].contains("signature"), "{refusals}");
+    assert!(lines[3].contains("prolific_token"), "{refusals}");
+    for part in sent.split('.') {
+        assert!(
+            !refusals.contains(part) && !stdout.contains(part),
+            "{refusals}"
+        );
+    }
+    // One fetch of the key set, through the SDK's client.
+    let fetches = keys.requests();
+    assert_eq!(fetches.len(), 1);
+    assert_eq!(fetches[0].target, "/.well-known/study/jwks.json");
+    assert_eq!(
+        fetches[0].header("authorization"),
+        Some("Token example-token")
+    );
+}
+
+#[test]
+fn the_study_entry_without_its_site_says_which_variable_to_set() {
+    let out = run_example(
+        "admit_participants",
+        &["127.0.0.1:0"],
+        &[("PROLIFIC_TOKEN", "t")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("PROLIFIC_STUDY_SITE"), "{stderr}");
 }

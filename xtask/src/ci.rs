@@ -66,6 +66,21 @@ pub fn run(root: &Path) -> ExitCode {
                 "--locked",
             ],
         ),
+        // The study-token verifier builds on its own, even without the default TLS (it brings
+        // its own crypto backend then).
+        Step::new(
+            "the SDK with study-tokens",
+            &cargo,
+            &[
+                "build",
+                "-p",
+                "prolific-sdk",
+                "--no-default-features",
+                "--features",
+                "study-tokens",
+                "--locked",
+            ],
+        ),
         Step::new("the gate", &cargo, &["xtask", "check"]),
     ];
     let validators = [
@@ -109,7 +124,15 @@ pub fn run(root: &Path) -> ExitCode {
     let mut docs = Step::new(
         "docs",
         &cargo,
-        &["doc", "-p", "prolific-sdk", "--no-deps", "--locked"],
+        &[
+            "doc",
+            "-p",
+            "prolific-sdk",
+            "--no-deps",
+            "--features",
+            "study-tokens",
+            "--locked",
+        ],
     );
     // A broken link or a missing doc in the SDK's public API fails.
     docs.env = vec![("RUSTDOCFLAGS", "-D warnings")];

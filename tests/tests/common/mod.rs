@@ -45,3 +45,140 @@ pub fn sign_delivery(secret: &str, timestamp: &str, body: &[u8]) -> String {
     mac.update(body);
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
+
+/// Study tokens as Prolific makes them (RS256 JWTs naming their key's `kid`), signed with RSA
+/// keys the tests make themselves through aws-lc-rs, not through the crate the SDK verifies
+/// with.
+pub mod study_tokens {
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::rsa::{KeySize, PublicKeyComponents};
+    use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256, RsaKeyPair};
+    use base64::Engine as _;
+    use serde_json::{Value, json};
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    /// The site the tests' studies run at, and the workspace they belong to.
+    pub const SITE: &str = "https://study.example.org";
+    pub const WORKSPACE: &str = "507f1f77bcf86cd799439011";
+
+    fn b64(bytes: &[u8]) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// Seconds since the epoch.
+    pub fn seconds(at: SystemTime) -> u64 {
+        at.duration_since(UNIX_EPOCH).unwrap().as_secs()
+    }
+
+    /// One RSA key of Prolific's key set, with the private half to sign with.
+    pub struct Key {
+        pub kid: String,
+        pair: RsaKeyPair,
+    }
+
+    impl Key {
+        /// A fresh 2048-bit key.
+        pub fn new(kid: &str) -> Self {
+            Self {
+                kid: kid.to_string(),
+                pair: RsaKeyPair::generate(KeySize::Rsa2048).expect("aws-lc-rs makes RSA keys"),
+            }
+        }
+
+        /// The public half as the key set lists it.
+        pub fn jwk(&self) -> Value {
+            let public = PublicKeyComponents::<Vec<u8>>::from(self.pair.public_key());
+            json!({
+                "kty": "RSA", "kid": self.kid, "alg": "RS256", "use": "sig",
+                "key_ops": ["verify"], "n": b64(&public.n), "e": b64(&public.e),
+            })
+        }
+
+        /// The public key's DER bytes: what an attacker would use as an HMAC secret.
+        pub fn public_der(&self) -> Vec<u8> {
+            self.pair.public_key().as_ref().to_vec()
+        }
+
+        /// A token with `header` and `claims` as given, signed with RS256 by this key.
+        pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
+            let message = format!(
+                "{}.{}",
+                b64(header.to_string().as_bytes()),
+                b64(claims.to_string().as_bytes())
+            );
+            let mut signature = vec![0; self.pair.public_modulus_len()];
+            self.pair
+                .sign(
+                    &RSA_PKCS1_SHA256,
+                    &SystemRandom::new(),
+                    message.as_bytes(),
+                    &mut signature,
+                )
+                .expect("signs");
+            format!("{message}.{}", b64(&signature))
+        }
+
+        /// A token as Prolific makes it: RS256, this key's `kid`, `claims`.
+        pub fn sign(&self, claims: &Value) -> String {
+            self.sign_with_header(
+                &json!({"alg": "RS256", "kid": self.kid, "typ": "JWT"}),
+                claims,
+            )
+        }
+    }
+
+    /// The key set listing `keys`.
+    pub fn key_set(keys: &[&Key]) -> Value {
+        json!({"keys": keys.iter().map(|key| key.jwk()).collect::<Vec<_>>()})
+    }
+
+    /// The claims of a token issued at `at` for `SITE` and `WORKSPACE`, lasting 2 minutes.
+    pub fn claims(at: SystemTime) -> Value {
+        let iat = seconds(at);
+        json!({
+            "iss": "https://www.prolific.com",
+            "iat": iat,
+            "exp": iat + 120,
+            "aud": format!("{SITE}/start?PROLIFIC_PID=pid-7&STUDY_ID=study-3"),
+            "sub": "session-9",
+            "prolific": {
+                "PROLIFIC_PID": "pid-7",
+                "STUDY_ID": "study-3",
+                "workspace_id": WORKSPACE,
+            }
+        })
+    }
+
+    /// `token` with one byte of its signature flipped.
+    pub fn with_flipped_signature_byte(token: &str) -> String {
+        let (message, signature) = token.rsplit_once('.').unwrap();
+        let mut signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(signature)
+            .unwrap();
+        signature[17] ^= 0x01;
+        format!("{message}.{}", b64(&signature))
+    }
+
+    /// An HS256 token over `claims` naming `kid`, whose HMAC key is `secret`.
+    pub fn hs256(kid: &str, claims: &Value, secret: &[u8]) -> String {
+        let header = json!({"alg": "HS256", "kid": kid, "typ": "JWT"});
+        let message = format!(
+            "{}.{}",
+            b64(header.to_string().as_bytes()),
+            b64(claims.to_string().as_bytes())
+        );
+        let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret);
+        let tag = aws_lc_rs::hmac::sign(&key, message.as_bytes());
+        format!("{message}.{}", b64(tag.as_ref()))
+    }
+
+    /// An unsigned token (`alg: none`, empty signature) over `claims` naming `kid`.
+    pub fn unsigned(kid: &str, claims: &Value) -> String {
+        let header = json!({"alg": "none", "kid": kid, "typ": "JWT"});
+        format!(
+            "{}.{}.",
+            b64(header.to_string().as_bytes()),
+            b64(claims.to_string().as_bytes())
+        )
+    }
+}
