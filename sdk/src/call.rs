@@ -25,18 +25,30 @@ pub(crate) struct Exchange {
     pub attempts: Attempts,
 }
 
-/// The response a generated `send()` matches on, or the SDK's error for a request that was
-/// refused before sending or got no response. The attempts travel with the response (in its
-/// extensions) to the error `decode` or `failure` may make of it.
+/// A response, with the attempts it took: what a generated `send()` matches on (its
+/// `status()`) and hands to [`decode`], [`failure`] or [`text`].
+pub(crate) struct Answer {
+    response: reqwest::Response,
+    attempts: Attempts,
+}
+
+impl Answer {
+    /// The response's status.
+    pub(crate) fn status(&self) -> reqwest::StatusCode {
+        self.response.status()
+    }
+}
+
+/// The answer a generated `send()` matches on, or the SDK's error for a request that was
+/// refused before sending or got no response. The attempts travel beside the response (not in
+/// its extensions, which would cost a map per call) to the error `decode` or `failure` may make
+/// of it.
 pub(crate) fn response(
     exchange: Result<Exchange, GeneratedError<Infallible>>,
-) -> Result<reqwest::Response, Error> {
+) -> Result<Answer, Error> {
     let Exchange { outcome, attempts } = exchange.map_err(before_response)?;
     match outcome {
-        Ok(mut response) => {
-            response.extensions_mut().insert(attempts);
-            Ok(response)
-        }
+        Ok(response) => Ok(Answer { response, attempts }),
         Err(source) => Err(Error::Transport(TransportError {
             source,
             status: None,
@@ -45,20 +57,20 @@ pub(crate) fn response(
     }
 }
 
-/// The attempts `response` recorded with the response.
-fn attempts(response: &mut reqwest::Response) -> Attempts {
-    response
-        .extensions_mut()
-        .remove::<Attempts>()
-        .unwrap_or_else(Attempts::once)
+/// A declared success without a body: its status and headers.
+pub(crate) fn empty(answer: Answer) -> ResponseValue<()> {
+    ResponseValue::empty(answer.response)
 }
 
 /// A declared success: the body decoded as the operation's type.
 pub(crate) async fn decode<T: DeserializeOwned>(
     client: &Client,
-    mut response: reqwest::Response,
+    answer: Answer,
 ) -> Result<ResponseValue<T>, Error> {
-    let attempts = attempts(&mut response);
+    let Answer {
+        mut response,
+        attempts,
+    } = answer;
     // The headers move into the `ResponseValue`: the body's length is known without them.
     let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
     let bytes = read_body(cap(client), JSON_HINT, response, &attempts).await?;
@@ -78,11 +90,8 @@ pub(crate) async fn decode<T: DeserializeOwned>(
 // Called by the generated `send()` of an operation whose success is text; a spec without one
 // leaves it unused.
 #[allow(dead_code)]
-pub(crate) async fn text(
-    client: &Client,
-    mut response: reqwest::Response,
-) -> Result<ResponseValue<Text>, Error> {
-    let attempts = attempts(&mut response);
+pub(crate) async fn text(client: &Client, answer: Answer) -> Result<ResponseValue<Text>, Error> {
+    let Answer { response, attempts } = answer;
     let (status, headers) = (response.status(), response.headers().clone());
     let text = Text::new(response, cap(client), attempts);
     Ok(ResponseValue::new(text, status, headers))
@@ -96,10 +105,10 @@ pub(crate) async fn text(
 #[allow(dead_code)]
 pub(crate) async fn text_or_json<T: DeserializeOwned>(
     client: &Client,
-    response: reqwest::Response,
+    answer: Answer,
 ) -> Result<ResponseValue<TextOr<T>>, Error> {
-    if is_json(&response) {
-        let value = decode::<T>(client, response).await?;
+    if is_json(&answer.response) {
+        let value = decode::<T>(client, answer).await?;
         let (status, headers) = (value.status(), value.headers().clone());
         return Ok(ResponseValue::new(
             TextOr::Json(value.into_inner()),
@@ -107,7 +116,7 @@ pub(crate) async fn text_or_json<T: DeserializeOwned>(
             headers,
         ));
     }
-    let value = text(client, response).await?;
+    let value = text(client, answer).await?;
     let (status, headers) = (value.status(), value.headers().clone());
     Ok(ResponseValue::new(
         TextOr::Text(value.into_inner()),
@@ -145,8 +154,8 @@ pub(crate) const TEXT_HINT: &str =
 
 /// An error status (declared or not), or a status the spec does not declare: an API error
 /// whatever its body for a 4xx or 5xx, and a decode error for any other status.
-pub(crate) async fn failure(client: &Client, mut response: reqwest::Response) -> Error {
-    let attempts = attempts(&mut response);
+pub(crate) async fn failure(client: &Client, answer: Answer) -> Error {
+    let Answer { response, attempts } = answer;
     let status = response.status();
     let bytes = match read_body(cap(client), JSON_HINT, response, &attempts).await {
         Ok(bytes) => bytes,

@@ -6,16 +6,21 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 
 use crate::ResponseValue;
+
+/// The two headers, named once: a name given as text is parsed again on every lookup, and
+/// every answer is looked at.
+const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
+const SUNSET: HeaderName = HeaderName::from_static("sunset");
 
 /// The operations already warned about in this process.
 static WARNED: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
 
 /// Warns once for `operation` when `headers` carry `Deprecation` or `Sunset`.
 pub(crate) fn notice(operation: &'static str, headers: &HeaderMap) {
-    let (deprecation, sunset) = (text(headers, "deprecation"), text(headers, "sunset"));
+    let (deprecation, sunset) = (text(headers, &DEPRECATION), text(headers, &SUNSET));
     if deprecation.is_none() && sunset.is_none() {
         return;
     }
@@ -35,7 +40,7 @@ pub(crate) fn notice(operation: &'static str, headers: &HeaderMap) {
 }
 
 /// A header's text, when it is visible ASCII.
-fn text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+fn text<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h str> {
     headers.get(name).and_then(|value| value.to_str().ok())
 }
 
@@ -60,10 +65,10 @@ pub trait DeprecationNotice {
 
 impl<T> DeprecationNotice for ResponseValue<T> {
     fn deprecation(&self) -> Option<&str> {
-        text(self.headers(), "deprecation")
+        text(self.headers(), &DEPRECATION)
     }
 
     fn sunset(&self) -> Option<&str> {
-        text(self.headers(), "sunset")
+        text(self.headers(), &SUNSET)
     }
 }

@@ -362,6 +362,7 @@ pub(crate) struct Attempts {
     pub may_have_taken_effect: bool,
 }
 
+#[cfg(test)]
 impl Attempts {
     /// One attempt, not retried.
     pub fn once() -> Self {

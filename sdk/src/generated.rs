@@ -39035,29 +39035,49 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, workspace_id, call } = self;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/data-collection/batches", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/data-collection/batches", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_task_builder_batches",
             };
             let operation = &super::operations::get_task_builder_batches;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_task_builder_batch`]
@@ -39142,20 +39162,28 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/data-collection/batches", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/data-collection/batches", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_task_builder_batch",
             };
@@ -39167,7 +39195,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_task_builder_batch`]
@@ -39232,30 +39269,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, batch_id, call } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}", client.baseurl, crate
-                ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}", client.baseurl, crate
+                    ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_task_builder_batch",
             };
             let operation = &super::operations::get_task_builder_batch;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_task_builder_batch`]
@@ -39355,24 +39409,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}", client.baseurl, crate
-                ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}", client.baseurl, crate
+                    ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_task_builder_batch",
             };
@@ -39384,7 +39446,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_task_builder_batch_status`]
@@ -39452,30 +39523,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, batch_id, call } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/status", client.baseurl, crate
-                ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/status", client.baseurl, crate
+                    ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_task_builder_batch_status",
             };
             let operation = &super::operations::get_task_builder_batch_status;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::setup_task_builder_batch`]
@@ -39557,8 +39645,8 @@ pub mod builder {
             let client = self.client;
             let response = crate::call::response(self.send_generated().await)?;
             match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
+                202u16 => Ok(crate::call::empty(response)),
+                204u16 => Ok(crate::call::empty(response)),
                 400u16..=499u16 => Err(crate::call::failure(client, response).await),
                 _ => Err(crate::call::failure(client, response).await),
             }
@@ -39574,24 +39662,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/setup", client.baseurl, crate
-                ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/setup", client.baseurl, crate
+                    ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "setup_task_builder_batch",
             };
@@ -39603,7 +39699,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_task_builder_batch_task_responses`]
@@ -39671,30 +39776,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, batch_id, call } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/responses", client.baseurl, crate
-                ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/responses", client.baseurl,
+                    crate ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_task_builder_batch_task_responses",
             };
             let operation = &super::operations::get_task_builder_batch_task_responses;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_task_builder_instructions`]
@@ -39762,30 +39884,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, batch_id, call } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/instructions", client.baseurl,
-                crate ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/instructions", client.baseurl,
+                    crate ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_task_builder_instructions",
             };
             let operation = &super::operations::get_task_builder_instructions;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_task_builder_instructions`]
@@ -39888,24 +40027,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/instructions", client.baseurl,
-                crate ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/instructions", client.baseurl,
+                    crate ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_task_builder_instructions",
             };
@@ -39917,7 +40064,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_task_builder_instructions`]
@@ -40020,24 +40176,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/instructions", client.baseurl,
-                crate ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/instructions", client.baseurl,
+                    crate ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_task_builder_instructions",
             };
@@ -40049,7 +40213,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_task_builder_dataset`]
@@ -40134,20 +40307,28 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/data-collection/datasets", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/data-collection/datasets", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_task_builder_dataset",
             };
@@ -40159,7 +40340,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::upload_files_to_batch`]
@@ -40226,7 +40416,7 @@ pub mod builder {
             let client = self.client;
             let response = crate::call::response(self.send_generated().await)?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16 => Ok(crate::call::empty(response)),
                 400u16..=499u16 => Err(crate::call::failure(client, response).await),
                 _ => Err(crate::call::failure(client, response).await),
             }
@@ -40261,7 +40451,7 @@ pub mod builder {
             let operation = &super::operations::upload_files_to_batch;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(crate::hooks::send(client, request, None, operation, &call).await)
         }
     }
     /**Builder for [`Client::get_task_builder_dataset_status`]
@@ -40329,30 +40519,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, dataset_id, call } = self;
             let dataset_id = dataset_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/datasets/{}/status", client.baseurl, crate
-                ::path::segment("dataset_id", & dataset_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/datasets/{}/status", client.baseurl, crate
+                    ::path::segment("dataset_id", & dataset_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_task_builder_dataset_status",
             };
             let operation = &super::operations::get_task_builder_dataset_status;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_participant_groups`]
@@ -40443,31 +40650,53 @@ pub mod builder {
             let active = active.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/participant-groups/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/participant-groups/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("active", &active))
+                    .query(
+                        &progenitor_client::QueryParam::new("project_id", &project_id),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("active", &active))
-                .query(&progenitor_client::QueryParam::new("project_id", &project_id))
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_participant_groups",
             };
             let operation = &super::operations::get_participant_groups;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_participant_group`]
@@ -40552,20 +40781,28 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/participant-groups/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/participant-groups/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_participant_group",
             };
@@ -40577,7 +40814,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_participant_group`]
@@ -40642,29 +40888,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/participant-groups/{}/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/participant-groups/{}/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_participant_group",
             };
             let operation = &super::operations::get_participant_group;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::delete_participant_group`]
@@ -40717,7 +40981,7 @@ pub mod builder {
             let client = self.client;
             let response = crate::call::response(self.send_generated().await)?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(crate::call::empty(response)),
                 400u16..=499u16 => Err(crate::call::failure(client, response).await),
                 _ => Err(crate::call::failure(client, response).await),
             }
@@ -40727,29 +40991,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/participant-groups/{}/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/participant-groups/{}/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "delete_participant_group",
             };
             let operation = &super::operations::delete_participant_group;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_participant_group`]
@@ -40849,23 +41131,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/participant-groups/{}/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/participant-groups/{}/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_participant_group",
             };
@@ -40877,7 +41168,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_participant_group_participants`]
@@ -40942,29 +41242,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/participant-groups/{}/participants/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/participant-groups/{}/participants/", client.baseurl,
+                    crate ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_participant_group_participants",
             };
             let operation = &super::operations::get_participant_group_participants;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::add_to_participant_group`]
@@ -41060,23 +41378,32 @@ pub mod builder {
                     types::ParticipantIds::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/participant-groups/{}/participants/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/participant-groups/{}/participants/", client.baseurl,
+                    crate ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "add_to_participant_group",
             };
@@ -41088,7 +41415,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::remove_from_participant_group`]
@@ -41184,23 +41520,32 @@ pub mod builder {
                     types::ParticipantIds::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/participant-groups/{}/participants/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/participant-groups/{}/participants/", client.baseurl,
+                    crate ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "remove_from_participant_group",
             };
@@ -41212,7 +41557,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_user`]
@@ -41260,26 +41614,43 @@ pub mod builder {
             self,
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, call } = self;
-            let url = format!("{}/api/v1/users/me/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/users/me/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
             let operation = &super::operations::get_user;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_workspaces`]
@@ -41329,26 +41700,43 @@ pub mod builder {
             self,
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, call } = self;
-            let url = format!("{}/api/v1/workspaces/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/workspaces/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_workspaces",
             };
             let operation = &super::operations::get_workspaces;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_workspace`]
@@ -41429,20 +41817,28 @@ pub mod builder {
                     types::CreateWorkspace::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/workspaces/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/workspaces/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_workspace",
             };
@@ -41454,7 +41850,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_workspace`]
@@ -41519,30 +41924,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, workspace_id, call } = self;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/workspaces/{}/", client.baseurl, crate
-                ::path::segment("workspace_id", & workspace_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/workspaces/{}/", client.baseurl, crate
+                    ::path::segment("workspace_id", & workspace_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_workspace",
             };
             let operation = &super::operations::get_workspace;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_workspace`]
@@ -41632,24 +42054,32 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::Workspace::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/workspaces/{}/", client.baseurl, crate
-                ::path::segment("workspace_id", & workspace_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/workspaces/{}/", client.baseurl, crate
+                    ::path::segment("workspace_id", & workspace_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_workspace",
             };
@@ -41661,7 +42091,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_workspace_balance`]
@@ -41726,30 +42165,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, workspace_id, call } = self;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/workspaces/{}/balance/", client.baseurl, crate
-                ::path::segment("workspace_id", & workspace_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/workspaces/{}/balance/", client.baseurl, crate
+                    ::path::segment("workspace_id", & workspace_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_workspace_balance",
             };
             let operation = &super::operations::get_workspace_balance;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_projects`]
@@ -41814,30 +42270,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, workspace_id, call } = self;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/workspaces/{}/projects/", client.baseurl, crate
-                ::path::segment("workspace_id", & workspace_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/workspaces/{}/projects/", client.baseurl, crate
+                    ::path::segment("workspace_id", & workspace_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_projects",
             };
             let operation = &super::operations::get_projects;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_project`]
@@ -41929,24 +42402,32 @@ pub mod builder {
                     types::CreateProject::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/workspaces/{}/projects/", client.baseurl, crate
-                ::path::segment("workspace_id", & workspace_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/workspaces/{}/projects/", client.baseurl, crate
+                    ::path::segment("workspace_id", & workspace_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_project",
             };
@@ -41958,7 +42439,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_project`]
@@ -42021,30 +42511,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, project_id, call } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/projects/{}/", client.baseurl, crate
-                ::path::segment("project_id", & project_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/projects/{}/", client.baseurl, crate
+                    ::path::segment("project_id", & project_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_project",
             };
             let operation = &super::operations::get_project;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_project`]
@@ -42140,24 +42647,32 @@ pub mod builder {
                     types::UpdateProjectRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/projects/{}/", client.baseurl, crate
-                ::path::segment("project_id", & project_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/projects/{}/", client.baseurl, crate
+                    ::path::segment("project_id", & project_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_project",
             };
@@ -42169,7 +42684,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_project_studies`]
@@ -42301,33 +42825,50 @@ pub mod builder {
             let ordering = ordering.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/projects/{}/studies/", client.baseurl, crate
-                ::path::segment("project_id", & project_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/projects/{}/studies/", client.baseurl, crate
+                    ::path::segment("project_id", & project_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("ordering", &ordering))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("ordering", &ordering))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_project_studies",
             };
             let operation = &super::operations::get_project_studies;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_studies`]
@@ -42390,27 +42931,44 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, state, call } = self;
             let state = state.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/studies/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/studies/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("state", &state))
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("state", &state))
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_studies",
             };
             let operation = &super::operations::get_studies;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_study`]
@@ -42485,20 +43043,28 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateStudy::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/studies/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/studies/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_study",
             };
@@ -42510,7 +43076,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::publish_study`]
@@ -42604,23 +43179,32 @@ pub mod builder {
                     types::StudyTransition::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/transition/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/transition/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "publish_study",
             };
@@ -42632,7 +43216,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::test_study_set_up`]
@@ -42728,23 +43321,32 @@ pub mod builder {
                     types::TestStudySetUp::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/study/{}/test-study", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/study/{}/test-study", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "test_study_set_up",
             };
@@ -42756,7 +43358,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_test_study`]
@@ -42821,29 +43432,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/test-study", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/test-study", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_test_study",
             };
             let operation = &super::operations::create_test_study;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_study`]
@@ -42906,29 +43535,46 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/", client.baseurl, crate ::path::segment("id", & id
-                .to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/", client.baseurl, crate ::path::segment("id",
+                    & id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_study",
             };
             let operation = &super::operations::get_study;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::delete_study`]
@@ -42981,7 +43627,7 @@ pub mod builder {
             let client = self.client;
             let response = crate::call::response(self.send_generated().await)?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(crate::call::empty(response)),
                 400u16..=499u16 => Err(crate::call::failure(client, response).await),
                 _ => Err(crate::call::failure(client, response).await),
             }
@@ -42991,29 +43637,46 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/", client.baseurl, crate ::path::segment("id", & id
-                .to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/", client.baseurl, crate ::path::segment("id",
+                    & id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "delete_study",
             };
             let operation = &super::operations::delete_study;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_study`]
@@ -43101,23 +43764,31 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::BaseStudy::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/", client.baseurl, crate ::path::segment("id", & id
-                .to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/", client.baseurl, crate ::path::segment("id",
+                    & id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_study",
             };
@@ -43129,7 +43800,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_study_access_details_progress`]
@@ -43194,29 +43874,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/access-details-progress/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/access-details-progress/", client.baseurl,
+                    crate ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_study_access_details_progress",
             };
             let operation = &super::operations::get_study_access_details_progress;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_study_cost`]
@@ -43296,32 +43994,53 @@ pub mod builder {
             let Self { client, id, is_projected, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let is_projected = is_projected.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/cost/", client.baseurl, crate ::path::segment("id",
-                & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/cost/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "is_projected",
+                            &is_projected,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("is_projected", &is_projected),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_study_cost",
             };
             let operation = &super::operations::get_study_cost;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_study_predicted_recruitment_time`]
@@ -43389,30 +44108,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, study_id, call } = self;
             let study_id = study_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/predicted-recruitment-time/", client.baseurl, crate
-                ::path::segment("study_id", & study_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/predicted-recruitment-time/", client.baseurl,
+                    crate ::path::segment("study_id", & study_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_study_predicted_recruitment_time",
             };
             let operation = &super::operations::get_study_predicted_recruitment_time;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::post_study_predicted_recruitment_time`]
@@ -43500,22 +44236,30 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/predicted-recruitment-time/", client.baseurl,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/predicted-recruitment-time/", client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "post_study_predicted_recruitment_time",
             };
@@ -43527,7 +44271,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_study_submissions`]
@@ -43605,30 +44358,48 @@ pub mod builder {
             let Self { client, id, ordering, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/submissions/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/submissions/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("ordering", &ordering))
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("ordering", &ordering))
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_study_submissions",
             };
             let operation = &super::operations::get_study_submissions;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::export_study`]
@@ -43709,38 +44480,56 @@ pub mod builder {
             let Self { client, id, method, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let method = method.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/export/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/export/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("method", &method))
+                    .headers(header_map)
+                    .build()?;
+                request
+                    .headers_mut()
+                    .insert(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static(
+                            "text/csv, application/json",
+                        ),
+                    );
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("method", &method))
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "export_study",
             };
             let operation = &super::operations::export_study;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
-            request
-                .headers_mut()
-                .insert(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "text/csv, application/json",
-                    ),
-                );
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::duplicate_study`]
@@ -43836,23 +44625,32 @@ pub mod builder {
                     types::DuplicateStudyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/clone/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/clone/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "duplicate_study",
             };
@@ -43864,7 +44662,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::calculate_study_cost`]
@@ -43945,20 +44752,28 @@ pub mod builder {
                     types::StudyCostRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/study-cost-calculator/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/study-cost-calculator/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "calculate_study_cost",
             };
@@ -43970,7 +44785,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_submissions`]
@@ -44287,64 +45111,84 @@ pub mod builder {
             let submitted_before = submitted_before.map_err(Error::InvalidRequest)?;
             let submitted_from = submitted_from.map_err(Error::InvalidRequest)?;
             let timeout = timeout.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/submissions/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/submissions/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("active", &active))
+                    .query(&progenitor_client::QueryParam::new("approved", &approved))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "awaiting_review",
+                            &awaiting_review,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("completed", &completed))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "completeoractive",
+                            &completeoractive,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("ordering", &ordering))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                    .query(&progenitor_client::QueryParam::new("rejected", &rejected))
+                    .query(&progenitor_client::QueryParam::new("returned", &returned))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "screened_out",
+                            &screened_out,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("status", &status))
+                    .query(&progenitor_client::QueryParam::new("study", &study))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "submitted_before",
+                            &submitted_before,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "submitted_from",
+                            &submitted_from,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("timeout", &timeout))
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("active", &active))
-                .query(&progenitor_client::QueryParam::new("approved", &approved))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "awaiting_review",
-                        &awaiting_review,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("completed", &completed))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "completeoractive",
-                        &completeoractive,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("ordering", &ordering))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                .query(&progenitor_client::QueryParam::new("rejected", &rejected))
-                .query(&progenitor_client::QueryParam::new("returned", &returned))
-                .query(
-                    &progenitor_client::QueryParam::new("screened_out", &screened_out),
-                )
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .query(&progenitor_client::QueryParam::new("study", &study))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "submitted_before",
-                        &submitted_before,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "submitted_from",
-                        &submitted_from,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("timeout", &timeout))
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_submissions",
             };
             let operation = &super::operations::get_submissions;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_submission`]
@@ -44409,29 +45253,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/submissions/{}/", client.baseurl, crate ::path::segment("id",
-                & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/submissions/{}/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_submission",
             };
             let operation = &super::operations::get_submission;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::transition_submission`]
@@ -44529,23 +45391,32 @@ pub mod builder {
                     types::SubmissionTransition::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/submissions/{}/transition/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/submissions/{}/transition/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "transition_submission",
             };
@@ -44557,7 +45428,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::request_submission_return`]
@@ -44657,23 +45537,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/submissions/{}/request-return/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/submissions/{}/request-return/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "request_submission_return",
             };
@@ -44685,7 +45574,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::bulk_approve_submissions`]
@@ -44750,20 +45648,30 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, body, call } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/submissions/bulk-approve/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/submissions/bulk-approve/", client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "bulk_approve_submissions",
             };
@@ -44775,7 +45683,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::calculate_bulk_screen_out_payment`]
@@ -44878,24 +45795,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/calculate-screen-out-payment/", client.baseurl,
-                crate ::path::segment("id", & id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/calculate-screen-out-payment/", client.baseurl,
+                    crate ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "calculate_bulk_screen_out_payment",
             };
@@ -44907,7 +45832,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::bulk_screen_out_submissions`]
@@ -45008,23 +45942,32 @@ pub mod builder {
                     types::BulkScreenOutRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/screen-out-submissions/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/screen-out-submissions/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "bulk_screen_out_submissions",
             };
@@ -45036,7 +45979,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_bonus_payments`]
@@ -45121,20 +46073,30 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/submissions/bonus-payments/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/submissions/bonus-payments/", client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_bonus_payments",
             };
@@ -45146,7 +46108,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::pay_bonus_payments`]
@@ -45211,29 +46182,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/bulk-bonus-payments/{}/pay/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/bulk-bonus-payments/{}/pay/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "pay_bonus_payments",
             };
             let operation = &super::operations::pay_bonus_payments;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_messages`]
@@ -45309,30 +46298,50 @@ pub mod builder {
             let Self { client, created_after, user_id, call } = self;
             let created_after = created_after.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/messages/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/messages/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "created_after",
+                            &created_after,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("created_after", &created_after),
-                )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_messages",
             };
             let operation = &super::operations::get_messages;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::send_message`]
@@ -45395,7 +46404,7 @@ pub mod builder {
             let client = self.client;
             let response = crate::call::response(self.send_generated().await)?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(crate::call::empty(response)),
                 400u16..=499u16 => Err(crate::call::failure(client, response).await),
                 _ => Err(crate::call::failure(client, response).await),
             }
@@ -45407,20 +46416,28 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SendMessage::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/messages/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/messages/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "send_message",
             };
@@ -45432,7 +46449,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_unread_messages`]
@@ -45480,26 +46506,43 @@ pub mod builder {
             self,
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, call } = self;
-            let url = format!("{}/api/v1/messages/unread/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/messages/unread/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_unread_messages",
             };
             let operation = &super::operations::get_unread_messages;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::bulk_message_participants`]
@@ -45564,7 +46607,7 @@ pub mod builder {
             let client = self.client;
             let response = crate::call::response(self.send_generated().await)?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(crate::call::empty(response)),
                 400u16..=499u16 => Err(crate::call::failure(client, response).await),
                 _ => Err(crate::call::failure(client, response).await),
             }
@@ -45578,20 +46621,28 @@ pub mod builder {
                     types::SendBulkMessage::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/messages/bulk/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/messages/bulk/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "bulk_message_participants",
             };
@@ -45603,7 +46654,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::send_message_to_participant_group`]
@@ -45670,7 +46730,7 @@ pub mod builder {
             let client = self.client;
             let response = crate::call::response(self.send_generated().await)?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(crate::call::empty(response)),
                 400u16..=499u16 => Err(crate::call::failure(client, response).await),
                 _ => Err(crate::call::failure(client, response).await),
             }
@@ -45685,20 +46745,30 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/messages/participant-group/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/messages/participant-group/", client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "send_message_to_participant_group",
             };
@@ -45710,7 +46780,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_filters`]
@@ -45801,31 +46880,53 @@ pub mod builder {
             let detailed = detailed.map_err(Error::InvalidRequest)?;
             let filter_tag = filter_tag.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/filters/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/filters/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("detailed", &detailed))
+                    .query(
+                        &progenitor_client::QueryParam::new("filter_tag", &filter_tag),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("detailed", &detailed))
-                .query(&progenitor_client::QueryParam::new("filter_tag", &filter_tag))
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_filters",
             };
             let operation = &super::operations::get_filters;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_eligible_count`]
@@ -45909,20 +47010,28 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/eligibility-count/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/eligibility-count/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_eligible_count",
             };
@@ -45934,7 +47043,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_filter_sets`]
@@ -46014,35 +47132,55 @@ pub mod builder {
             let Self { client, organisation_id, workspace_id, call } = self;
             let organisation_id = organisation_id.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/filter-sets/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/filter-sets/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "organisation_id",
+                            &organisation_id,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "organisation_id",
-                        &organisation_id,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_filter_sets",
             };
             let operation = &super::operations::get_filter_sets;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_filter_set`]
@@ -46123,20 +47261,28 @@ pub mod builder {
                     types::CreateFilterSet::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/filter-sets/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/filter-sets/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_filter_set",
             };
@@ -46148,7 +47294,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_filter_set`]
@@ -46228,35 +47383,53 @@ pub mod builder {
             let Self { client, id, version_number, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let version_number = version_number.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/filter-sets/{}/", client.baseurl, crate ::path::segment("id",
-                & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/filter-sets/{}/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "version_number",
+                            &version_number,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "version_number",
-                        &version_number,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_filter_set",
             };
             let operation = &super::operations::get_filter_set;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::delete_filter_set`]
@@ -46309,7 +47482,7 @@ pub mod builder {
             let client = self.client;
             let response = crate::call::response(self.send_generated().await)?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(crate::call::empty(response)),
                 400u16..=499u16 => Err(crate::call::failure(client, response).await),
                 _ => Err(crate::call::failure(client, response).await),
             }
@@ -46319,29 +47492,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/filter-sets/{}/", client.baseurl, crate ::path::segment("id",
-                & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/filter-sets/{}/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "delete_filter_set",
             };
             let operation = &super::operations::delete_filter_set;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_filter_set`]
@@ -46437,23 +47628,32 @@ pub mod builder {
                     types::UpdateFilterSet::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/filter-sets/{}/", client.baseurl, crate ::path::segment("id",
-                & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/filter-sets/{}/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_filter_set",
             };
@@ -46465,7 +47665,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::clone_filter_set`]
@@ -46563,23 +47772,32 @@ pub mod builder {
                     types::CloneFilterSetRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/filter-sets/{}/clone/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/filter-sets/{}/clone/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "clone_filter_set",
             };
@@ -46591,7 +47809,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::lock_filter_set`]
@@ -46656,29 +47883,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/filter-sets/{}/lock/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/filter-sets/{}/lock/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "lock_filter_set",
             };
             let operation = &super::operations::lock_filter_set;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::unlock_filter_set`]
@@ -46743,29 +47988,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/filter-sets/{}/unlock/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/filter-sets/{}/unlock/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "unlock_filter_set",
             };
             let operation = &super::operations::unlock_filter_set;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_eligibility_requirements`]
@@ -46815,26 +48078,45 @@ pub mod builder {
             self,
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, call } = self;
-            let url = format!("{}/api/v1/eligibility-requirements/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/eligibility-requirements/", client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_eligibility_requirements",
             };
             let operation = &super::operations::get_eligibility_requirements;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_invitation`]
@@ -46918,20 +48200,28 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/invitations/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/invitations/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_invitation",
             };
@@ -46943,7 +48233,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::list_mutually_exclusive_study_collections`]
@@ -47011,29 +48310,48 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, project_id, call } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/study-collections/mutually-exclusive/", client.baseurl,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/study-collections/mutually-exclusive/", client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new("project_id", &project_id),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("project_id", &project_id))
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "list_mutually_exclusive_study_collections",
             };
             let operation = &super::operations::list_mutually_exclusive_study_collections;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_mutually_exclusive_study_collection`]
@@ -47121,22 +48439,30 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/study-collections/mutually-exclusive/", client.baseurl,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/study-collections/mutually-exclusive/", client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_mutually_exclusive_study_collection",
             };
@@ -47148,7 +48474,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_mutually_exclusive_study_collection`]
@@ -47216,30 +48551,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/study-collections/mutually-exclusive/{}/", client.baseurl,
-                crate ::path::segment("id", & id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/study-collections/mutually-exclusive/{}/", client.baseurl,
+                    crate ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_mutually_exclusive_study_collection",
             };
             let operation = &super::operations::get_mutually_exclusive_study_collection;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::delete_mutually_exclusive_study_collection`]
@@ -47292,7 +48644,7 @@ pub mod builder {
             let client = self.client;
             let response = crate::call::response(self.send_generated().await)?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(crate::call::empty(response)),
                 400u16..=499u16 => Err(crate::call::failure(client, response).await),
                 _ => Err(crate::call::failure(client, response).await),
             }
@@ -47302,30 +48654,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/study-collections/mutually-exclusive/{}/", client.baseurl,
-                crate ::path::segment("id", & id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/study-collections/mutually-exclusive/{}/", client.baseurl,
+                    crate ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "delete_mutually_exclusive_study_collection",
             };
             let operation = &super::operations::delete_mutually_exclusive_study_collection;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_mutually_exclusive_study_collection`]
@@ -47428,24 +48797,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/study-collections/mutually-exclusive/{}/", client.baseurl,
-                crate ::path::segment("id", & id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/study-collections/mutually-exclusive/{}/", client.baseurl,
+                    crate ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_mutually_exclusive_study_collection",
             };
@@ -47457,7 +48834,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::transition_mutually_exclusive_study_collection`]
@@ -47565,24 +48951,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/study-collections/mutually-exclusive/{}/transition/", client
-                .baseurl, crate ::path::segment("id", & id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/study-collections/mutually-exclusive/{}/transition/",
+                    client.baseurl, crate ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "transition_mutually_exclusive_study_collection",
             };
@@ -47594,7 +48988,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_surveys`]
@@ -47713,31 +49116,51 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let researcher_id = researcher_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/surveys/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/surveys/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("offset", &offset))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "researcher_id",
+                            &researcher_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(
-                    &progenitor_client::QueryParam::new("researcher_id", &researcher_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_surveys",
             };
             let operation = &super::operations::get_surveys;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_survey`]
@@ -47810,20 +49233,28 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SurveyIn::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/surveys/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/surveys/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_survey",
             };
@@ -47835,7 +49266,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_survey`]
@@ -47900,30 +49340,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, survey_id, call } = self;
             let survey_id = survey_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/surveys/{}", client.baseurl, crate
-                ::path::segment("survey_id", & survey_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/surveys/{}", client.baseurl, crate
+                    ::path::segment("survey_id", & survey_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_survey",
             };
             let operation = &super::operations::get_survey;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::delete_survey`]
@@ -47988,30 +49445,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, survey_id, call } = self;
             let survey_id = survey_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/surveys/{}", client.baseurl, crate
-                ::path::segment("survey_id", & survey_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/surveys/{}", client.baseurl, crate
+                    ::path::segment("survey_id", & survey_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "delete_survey",
             };
             let operation = &super::operations::delete_survey;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_responses`]
@@ -48076,30 +49550,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, survey_id, call } = self;
             let survey_id = survey_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/surveys/{}/responses/", client.baseurl, crate
-                ::path::segment("survey_id", & survey_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/surveys/{}/responses/", client.baseurl, crate
+                    ::path::segment("survey_id", & survey_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_responses",
             };
             let operation = &super::operations::get_responses;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_response`]
@@ -48195,24 +49686,32 @@ pub mod builder {
                     types::SurveyResponseIn::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/surveys/{}/responses/", client.baseurl, crate
-                ::path::segment("survey_id", & survey_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/surveys/{}/responses/", client.baseurl, crate
+                    ::path::segment("survey_id", & survey_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_response",
             };
@@ -48224,7 +49723,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::delete_responses`]
@@ -48289,30 +49797,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, survey_id, call } = self;
             let survey_id = survey_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/surveys/{}/responses/", client.baseurl, crate
-                ::path::segment("survey_id", & survey_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/surveys/{}/responses/", client.baseurl, crate
+                    ::path::segment("survey_id", & survey_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "delete_responses",
             };
             let operation = &super::operations::delete_responses;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_response`]
@@ -48392,31 +49917,49 @@ pub mod builder {
             let Self { client, survey_id, response_id, call } = self;
             let survey_id = survey_id.map_err(Error::InvalidRequest)?;
             let response_id = response_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/surveys/{}/responses/{}", client.baseurl, crate
-                ::path::segment("survey_id", & survey_id.to_string())
-                .map_err(Error::InvalidRequest) ?, crate ::path::segment("response_id", &
-                response_id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/surveys/{}/responses/{}", client.baseurl, crate
+                    ::path::segment("survey_id", & survey_id.to_string())
+                    .map_err(Error::InvalidRequest) ?, crate
+                    ::path::segment("response_id", & response_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_response",
             };
             let operation = &super::operations::get_response;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::delete_response`]
@@ -48496,31 +50039,49 @@ pub mod builder {
             let Self { client, survey_id, response_id, call } = self;
             let survey_id = survey_id.map_err(Error::InvalidRequest)?;
             let response_id = response_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/surveys/{}/responses/{}", client.baseurl, crate
-                ::path::segment("survey_id", & survey_id.to_string())
-                .map_err(Error::InvalidRequest) ?, crate ::path::segment("response_id", &
-                response_id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/surveys/{}/responses/{}", client.baseurl, crate
+                    ::path::segment("survey_id", & survey_id.to_string())
+                    .map_err(Error::InvalidRequest) ?, crate
+                    ::path::segment("response_id", & response_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "delete_response",
             };
             let operation = &super::operations::delete_response;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_summary`]
@@ -48585,30 +50146,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, survey_id, call } = self;
             let survey_id = survey_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/surveys/{}/responses/summary/", client.baseurl, crate
-                ::path::segment("survey_id", & survey_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/surveys/{}/responses/summary/", client.baseurl, crate
+                    ::path::segment("survey_id", & survey_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_summary",
             };
             let operation = &super::operations::get_summary;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_event_types`]
@@ -48658,26 +50236,43 @@ pub mod builder {
             self,
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, call } = self;
-            let url = format!("{}/api/v1/hooks/event-types/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/hooks/event-types/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_event_types",
             };
             let operation = &super::operations::get_event_types;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_secrets`]
@@ -48742,29 +50337,49 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, workspace_id, call } = self;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/hooks/secrets/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/hooks/secrets/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_secrets",
             };
             let operation = &super::operations::get_secrets;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_secret`]
@@ -48843,20 +50458,28 @@ pub mod builder {
                     types::CreateSecret::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/hooks/secrets/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/hooks/secrets/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_secret",
             };
@@ -48868,7 +50491,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_subscriptions`]
@@ -48946,30 +50578,52 @@ pub mod builder {
             let Self { client, is_enabled, workspace_id, call } = self;
             let is_enabled = is_enabled.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/hooks/subscriptions/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/hooks/subscriptions/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new("is_enabled", &is_enabled),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("is_enabled", &is_enabled))
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_subscriptions",
             };
             let operation = &super::operations::get_subscriptions;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_subscription`]
@@ -49050,20 +50704,28 @@ pub mod builder {
                     types::SubscriptionDetail::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/hooks/subscriptions/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/hooks/subscriptions/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_subscription",
             };
@@ -49075,7 +50737,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_subscription`]
@@ -49140,30 +50811,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, subscription_id, call } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/hooks/subscriptions/{}/", client.baseurl, crate
-                ::path::segment("subscription_id", & subscription_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/hooks/subscriptions/{}/", client.baseurl, crate
+                    ::path::segment("subscription_id", & subscription_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_subscription",
             };
             let operation = &super::operations::get_subscription;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::confirm_subscription`]
@@ -49263,24 +50951,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/hooks/subscriptions/{}/", client.baseurl, crate
-                ::path::segment("subscription_id", & subscription_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/hooks/subscriptions/{}/", client.baseurl, crate
+                    ::path::segment("subscription_id", & subscription_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "confirm_subscription",
             };
@@ -49292,7 +50988,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::delete_subscription`]
@@ -49345,7 +51050,7 @@ pub mod builder {
             let client = self.client;
             let response = crate::call::response(self.send_generated().await)?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(crate::call::empty(response)),
                 400u16..=499u16 => Err(crate::call::failure(client, response).await),
                 _ => Err(crate::call::failure(client, response).await),
             }
@@ -49355,30 +51060,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, subscription_id, call } = self;
             let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/hooks/subscriptions/{}/", client.baseurl, crate
-                ::path::segment("subscription_id", & subscription_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/hooks/subscriptions/{}/", client.baseurl, crate
+                    ::path::segment("subscription_id", & subscription_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "delete_subscription",
             };
             let operation = &super::operations::delete_subscription;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_subscription`]
@@ -49477,24 +51199,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/hooks/subscriptions/{}/", client.baseurl, crate
-                ::path::segment("subscription_id", & subscription_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/hooks/subscriptions/{}/", client.baseurl, crate
+                    ::path::segment("subscription_id", & subscription_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_subscription",
             };
@@ -49506,7 +51236,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_events`]
@@ -49661,34 +51400,53 @@ pub mod builder {
             let offset = offset.map_err(Error::InvalidRequest)?;
             let resource_id = resource_id.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/hooks/subscriptions/{}/events/", client.baseurl, crate
-                ::path::segment("subscription_id", & subscription_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/hooks/subscriptions/{}/events/", client.baseurl, crate
+                    ::path::segment("subscription_id", & subscription_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("offset", &offset))
+                    .query(
+                        &progenitor_client::QueryParam::new("resource_id", &resource_id),
+                    )
+                    .query(&progenitor_client::QueryParam::new("status", &status))
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("resource_id", &resource_id))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_events",
             };
             let operation = &super::operations::get_events;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_study_jwks`]
@@ -49738,26 +51496,43 @@ pub mod builder {
             self,
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, call } = self;
-            let url = format!("{}/.well-known/study/jwks.json", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/.well-known/study/jwks.json", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_study_jwks",
             };
             let operation = &super::operations::get_study_jwks;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::list_credential_pools`]
@@ -49822,29 +51597,49 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, workspace_id, call } = self;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/credentials/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/credentials/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "list_credential_pools",
             };
             let operation = &super::operations::list_credential_pools;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_credential_pool`]
@@ -49929,20 +51724,28 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/credentials/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/credentials/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_credential_pool",
             };
@@ -49954,7 +51757,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_credential_pool`]
@@ -50056,24 +51868,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/credentials/{}/", client.baseurl, crate
-                ::path::segment("credential_pool_id", & credential_pool_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/credentials/{}/", client.baseurl, crate
+                    ::path::segment("credential_pool_id", & credential_pool_id
+                    .to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_credential_pool",
             };
@@ -50085,7 +51905,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::calculate_reward_recommendations`]
@@ -50182,33 +52011,56 @@ pub mod builder {
             let currency = currency.map_err(Error::InvalidRequest)?;
             let screener_ids = screener_ids.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/reward-recommendations/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!("{}/api/v1/reward-recommendations/", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("currency", &currency))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "screener_ids",
+                            &screener_ids,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("currency", &currency))
-                .query(
-                    &progenitor_client::QueryParam::new("screener_ids", &screener_ids),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "calculate_reward_recommendations",
             };
             let operation = &super::operations::calculate_reward_recommendations;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_filter_distribution`]
@@ -50306,38 +52158,59 @@ pub mod builder {
             let distribution_filters = distribution_filters
                 .map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/filters/{}/distribution/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/filters/{}/distribution/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "distribution_filters",
+                            &distribution_filters,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "distribution_filters",
-                        &distribution_filters,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_filter_distribution",
             };
             let operation = &super::operations::get_filter_distribution;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::count_study_submissions_by_status`]
@@ -50402,29 +52275,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/submissions/counts/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/submissions/counts/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "count_study_submissions_by_status",
             };
             let operation = &super::operations::count_study_submissions_by_status;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::download_study_credential_report`]
@@ -50487,27 +52378,45 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/credentials/report/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/credentials/report/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).headers(header_map).build()?;
+                request
+                    .headers_mut()
+                    .insert(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("text/csv"),
+                    );
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "download_study_credential_report",
             };
             let operation = &super::operations::download_study_credential_report;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
-            request
-                .headers_mut()
-                .insert(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("text/csv"),
-                );
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::export_demographic_data`]
@@ -50605,19 +52514,34 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/demographic-export/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/demographic-export/", client.baseurl, crate
+                    ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                request
+                    .headers_mut()
+                    .insert(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("text/csv"),
+                    );
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "export_demographic_data",
             };
@@ -50628,14 +52552,17 @@ pub mod builder {
                     Some(&body as &dyn ::std::any::Any),
                 )
                 .map_err(Error::Custom)?;
-            request
-                .headers_mut()
-                .insert(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("text/csv"),
-                );
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_demographic_export_history`]
@@ -50703,29 +52630,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, id, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/studies/{}/demographic-export-history/", client.baseurl, crate
-                ::path::segment("id", & id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/studies/{}/demographic-export-history/", client.baseurl,
+                    crate ::path::segment("id", & id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_demographic_export_history",
             };
             let operation = &super::operations::get_demographic_export_history;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_test_participant_for_researcher`]
@@ -50813,20 +52758,30 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/researchers/participants/", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/researchers/participants/", client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_test_participant_for_researcher",
             };
@@ -50838,7 +52793,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::delete_project_study`]
@@ -50905,7 +52869,7 @@ pub mod builder {
             let client = self.client;
             let response = crate::call::response(self.send_generated().await)?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => Ok(crate::call::empty(response)),
                 400u16..=499u16 => Err(crate::call::failure(client, response).await),
                 _ => Err(crate::call::failure(client, response).await),
             }
@@ -50916,31 +52880,48 @@ pub mod builder {
             let Self { client, project_id, study_id, call } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
             let study_id = study_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/projects/{}/studies/{}/", client.baseurl, crate
-                ::path::segment("project_id", & project_id.to_string())
-                .map_err(Error::InvalidRequest) ?, crate ::path::segment("study_id", &
-                study_id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/projects/{}/studies/{}/", client.baseurl, crate
+                    ::path::segment("project_id", & project_id.to_string())
+                    .map_err(Error::InvalidRequest) ?, crate ::path::segment("study_id",
+                    & study_id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "delete_project_study",
             };
             let operation = &super::operations::delete_project_study;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_submission_feedback_upload_url`]
@@ -51023,33 +53004,53 @@ pub mod builder {
             let Self { client, filename, workspace_id, call } = self;
             let filename = filename.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/submissions/signals/upload-url/{}", client.baseurl, crate
-                ::path::segment("filename", & filename.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/submissions/signals/upload-url/{}", client.baseurl, crate
+                    ::path::segment("filename", & filename.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_submission_feedback_upload_url",
             };
             let operation = &super::operations::get_submission_feedback_upload_url;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_task_builder_batch_report`]
@@ -51117,30 +53118,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, batch_id, call } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/report/", client.baseurl, crate
-                ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/report/", client.baseurl, crate
+                    ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_task_builder_batch_report",
             };
             let operation = &super::operations::get_task_builder_batch_report;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::duplicate_task_builder_batch`]
@@ -51240,24 +53258,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/duplicate", client.baseurl, crate
-                ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/duplicate", client.baseurl,
+                    crate ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "duplicate_task_builder_batch",
             };
@@ -51269,7 +53295,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_batch_export_status`]
@@ -51349,31 +53384,48 @@ pub mod builder {
             let Self { client, batch_id, export_id, call } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
             let export_id = export_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/export/{}", client.baseurl, crate
-                ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?, crate ::path::segment("export_id", &
-                export_id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/export/{}", client.baseurl,
+                    crate ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?, crate ::path::segment("export_id",
+                    & export_id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_batch_export_status",
             };
             let operation = &super::operations::get_batch_export_status;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::sync_task_builder_batch`]
@@ -51438,30 +53490,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, batch_id, call } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/sync", client.baseurl, crate
-                ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/sync", client.baseurl, crate
+                    ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "sync_task_builder_batch",
             };
             let operation = &super::operations::sync_task_builder_batch;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_batch_sync_status`]
@@ -51541,31 +53610,48 @@ pub mod builder {
             let Self { client, batch_id, sync_id, call } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
             let sync_id = sync_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/syncs/{}", client.baseurl, crate
-                ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?, crate ::path::segment("sync_id", &
-                sync_id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/syncs/{}", client.baseurl,
+                    crate ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?, crate ::path::segment("sync_id", &
+                    sync_id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_batch_sync_status",
             };
             let operation = &super::operations::get_batch_sync_status;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_task_builder_dataset`]
@@ -51630,30 +53716,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, dataset_id, call } = self;
             let dataset_id = dataset_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/datasets/{}", client.baseurl, crate
-                ::path::segment("dataset_id", & dataset_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/datasets/{}", client.baseurl, crate
+                    ::path::segment("dataset_id", & dataset_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_task_builder_dataset",
             };
             let operation = &super::operations::get_task_builder_dataset;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_task_builder_dataset`]
@@ -51753,24 +53856,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/datasets/{}", client.baseurl, crate
-                ::path::segment("dataset_id", & dataset_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/datasets/{}", client.baseurl, crate
+                    ::path::segment("dataset_id", & dataset_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_task_builder_dataset",
             };
@@ -51782,7 +53893,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_dataset_upload_url`]
@@ -51862,31 +53982,49 @@ pub mod builder {
             let Self { client, dataset_id, filename, call } = self;
             let dataset_id = dataset_id.map_err(Error::InvalidRequest)?;
             let filename = filename.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/datasets/{}/upload-url/{}", client.baseurl,
-                crate ::path::segment("dataset_id", & dataset_id.to_string())
-                .map_err(Error::InvalidRequest) ?, crate ::path::segment("filename", &
-                filename.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/datasets/{}/upload-url/{}", client
+                    .baseurl, crate ::path::segment("dataset_id", & dataset_id
+                    .to_string()).map_err(Error::InvalidRequest) ?, crate
+                    ::path::segment("filename", & filename.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_dataset_upload_url",
             };
             let operation = &super::operations::get_dataset_upload_url;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::append_dataset_datapoints`]
@@ -51969,28 +54107,40 @@ pub mod builder {
             let Self { client, dataset_id, body, call } = self;
             let dataset_id = dataset_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/datasets/{}/datapoints", client.baseurl, crate
-                ::path::segment("dataset_id", & dataset_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/datasets/{}/datapoints", client.baseurl,
+                    crate ::path::segment("dataset_id", & dataset_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::CONTENT_TYPE,
+                        ::reqwest::header::HeaderValue::from_static(
+                            "application/x-ndjson",
+                        ),
+                    )
+                    .body(
+                        crate::json_lines::encode(&body).map_err(Error::InvalidRequest)?,
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .header(
-                    ::reqwest::header::CONTENT_TYPE,
-                    ::reqwest::header::HeaderValue::from_static("application/x-ndjson"),
-                )
-                .body(crate::json_lines::encode(&body).map_err(Error::InvalidRequest)?)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "append_dataset_datapoints",
             };
@@ -52002,7 +54152,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_dataset_import_status`]
@@ -52082,31 +54241,48 @@ pub mod builder {
             let Self { client, dataset_id, import_id, call } = self;
             let dataset_id = dataset_id.map_err(Error::InvalidRequest)?;
             let import_id = import_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/datasets/{}/imports/{}", client.baseurl, crate
-                ::path::segment("dataset_id", & dataset_id.to_string())
-                .map_err(Error::InvalidRequest) ?, crate ::path::segment("import_id", &
-                import_id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/datasets/{}/imports/{}", client.baseurl,
+                    crate ::path::segment("dataset_id", & dataset_id.to_string())
+                    .map_err(Error::InvalidRequest) ?, crate ::path::segment("import_id",
+                    & import_id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_dataset_import_status",
             };
             let operation = &super::operations::get_dataset_import_status;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_schema_migration_status`]
@@ -52186,31 +54362,49 @@ pub mod builder {
             let Self { client, dataset_id, job_id, call } = self;
             let dataset_id = dataset_id.map_err(Error::InvalidRequest)?;
             let job_id = job_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/datasets/{}/schema-migrations/{}", client
-                .baseurl, crate ::path::segment("dataset_id", & dataset_id.to_string())
-                .map_err(Error::InvalidRequest) ?, crate ::path::segment("job_id", &
-                job_id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/datasets/{}/schema-migrations/{}", client
+                    .baseurl, crate ::path::segment("dataset_id", & dataset_id
+                    .to_string()).map_err(Error::InvalidRequest) ?, crate
+                    ::path::segment("job_id", & job_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_schema_migration_status",
             };
             let operation = &super::operations::get_schema_migration_status;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::list_collections`]
@@ -52275,29 +54469,51 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, workspace_id, call } = self;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/data-collection/collections", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/collections", client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "list_collections",
             };
             let operation = &super::operations::list_collections;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::create_collection`]
@@ -52381,20 +54597,30 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/data-collection/collections", client.baseurl,);
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/collections", client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "create_collection",
             };
@@ -52406,7 +54632,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_collection`]
@@ -52471,30 +54706,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, collection_id, call } = self;
             let collection_id = collection_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/collections/{}", client.baseurl, crate
-                ::path::segment("collection_id", & collection_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/collections/{}", client.baseurl, crate
+                    ::path::segment("collection_id", & collection_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_collection",
             };
             let operation = &super::operations::get_collection;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::update_collection`]
@@ -52593,24 +54845,32 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/collections/{}", client.baseurl, crate
-                ::path::segment("collection_id", & collection_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/collections/{}", client.baseurl, crate
+                    ::path::segment("collection_id", & collection_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "update_collection",
             };
@@ -52622,7 +54882,16 @@ pub mod builder {
                 )
                 .map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_collection_responses`]
@@ -52687,30 +54956,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, collection_id, call } = self;
             let collection_id = collection_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/collections/{}/responses", client.baseurl,
-                crate ::path::segment("collection_id", & collection_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/collections/{}/responses", client.baseurl,
+                    crate ::path::segment("collection_id", & collection_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_collection_responses",
             };
             let operation = &super::operations::get_collection_responses;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::get_collection_export_status`]
@@ -52790,31 +55076,48 @@ pub mod builder {
             let Self { client, collection_id, export_id, call } = self;
             let collection_id = collection_id.map_err(Error::InvalidRequest)?;
             let export_id = export_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/collections/{}/export/{}", client.baseurl,
-                crate ::path::segment("collection_id", & collection_id.to_string())
-                .map_err(Error::InvalidRequest) ?, crate ::path::segment("export_id", &
-                export_id.to_string()).map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/collections/{}/export/{}", client.baseurl,
+                    crate ::path::segment("collection_id", & collection_id.to_string())
+                    .map_err(Error::InvalidRequest) ?, crate ::path::segment("export_id",
+                    & export_id.to_string()).map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "get_collection_export_status",
             };
             let operation = &super::operations::get_collection_export_status;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::request_batch_export`]
@@ -52880,30 +55183,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, batch_id, call } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/batches/{}/export", client.baseurl, crate
-                ::path::segment("batch_id", & batch_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/batches/{}/export", client.baseurl, crate
+                    ::path::segment("batch_id", & batch_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "request_batch_export",
             };
             let operation = &super::operations::request_batch_export;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
     /**Builder for [`Client::request_collection_export`]
@@ -52969,30 +55289,47 @@ pub mod builder {
         ) -> Result<crate::call::Exchange, Error<::std::convert::Infallible>> {
             let Self { client, collection_id, call } = self;
             let collection_id = collection_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/data-collection/collections/{}/export", client.baseurl, crate
-                ::path::segment("collection_id", & collection_id.to_string())
-                .map_err(Error::InvalidRequest) ?,
-            );
+            let build_request = || -> Result<
+                ::reqwest::Request,
+                Error<::std::convert::Infallible>,
+            > {
+                let url = format!(
+                    "{}/api/v1/data-collection/collections/{}/export", client.baseurl,
+                    crate ::path::segment("collection_id", & collection_id.to_string())
+                    .map_err(Error::InvalidRequest) ?,
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                Ok(request)
+            };
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build_request()?;
             let info = OperationInfo {
                 operation_id: "request_collection_export",
             };
             let operation = &super::operations::request_collection_export;
             crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
-            Ok(crate::hooks::send(client, request, operation, &call).await)
+            Ok(
+                crate::hooks::send(
+                        client,
+                        request,
+                        Some(&build_request),
+                        operation,
+                        &call,
+                    )
+                    .await,
+            )
         }
     }
 }
@@ -53012,6 +55349,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_study_jwks: Operation = Operation {
         id: "get_study_jwks",
+        operation_id: "get-study-jwks",
         path: "/.well-known/study/jwks.json",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53020,6 +55358,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const pay_bonus_payments: Operation = Operation {
         id: "pay_bonus_payments",
+        operation_id: "pay-bonus-payments",
         path: "/api/v1/bulk-bonus-payments/{id}/pay/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53028,6 +55367,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const list_credential_pools: Operation = Operation {
         id: "list_credential_pools",
+        operation_id: "list-credential-pools",
         path: "/api/v1/credentials/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53036,6 +55376,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_credential_pool: Operation = Operation {
         id: "create_credential_pool",
+        operation_id: "create-credential-pool",
         path: "/api/v1/credentials/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53044,6 +55385,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_credential_pool: Operation = Operation {
         id: "update_credential_pool",
+        operation_id: "update-credential-pool",
         path: "/api/v1/credentials/{credential_pool_id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53052,6 +55394,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_task_builder_batches: Operation = Operation {
         id: "get_task_builder_batches",
+        operation_id: "get-task-builder-batches",
         path: "/api/v1/data-collection/batches",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53060,6 +55403,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_task_builder_batch: Operation = Operation {
         id: "create_task_builder_batch",
+        operation_id: "create-task-builder-batch",
         path: "/api/v1/data-collection/batches",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53068,6 +55412,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_task_builder_batch: Operation = Operation {
         id: "get_task_builder_batch",
+        operation_id: "get-task-builder-batch",
         path: "/api/v1/data-collection/batches/{batch_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53076,6 +55421,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_task_builder_batch: Operation = Operation {
         id: "update_task_builder_batch",
+        operation_id: "update-task-builder-batch",
         path: "/api/v1/data-collection/batches/{batch_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53084,6 +55430,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const duplicate_task_builder_batch: Operation = Operation {
         id: "duplicate_task_builder_batch",
+        operation_id: "duplicate-task-builder-batch",
         path: "/api/v1/data-collection/batches/{batch_id}/duplicate",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53092,6 +55439,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const request_batch_export: Operation = Operation {
         id: "request_batch_export",
+        operation_id: "request-batch-export",
         path: "/api/v1/data-collection/batches/{batch_id}/export",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53100,6 +55448,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_batch_export_status: Operation = Operation {
         id: "get_batch_export_status",
+        operation_id: "get-batch-export-status",
         path: "/api/v1/data-collection/batches/{batch_id}/export/{export_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53108,6 +55457,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_task_builder_instructions: Operation = Operation {
         id: "get_task_builder_instructions",
+        operation_id: "get-task-builder-instructions",
         path: "/api/v1/data-collection/batches/{batch_id}/instructions",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53116,6 +55466,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_task_builder_instructions: Operation = Operation {
         id: "update_task_builder_instructions",
+        operation_id: "update-task-builder-instructions",
         path: "/api/v1/data-collection/batches/{batch_id}/instructions",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53124,6 +55475,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_task_builder_instructions: Operation = Operation {
         id: "create_task_builder_instructions",
+        operation_id: "create-task-builder-instructions",
         path: "/api/v1/data-collection/batches/{batch_id}/instructions",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53132,6 +55484,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_task_builder_batch_report: Operation = Operation {
         id: "get_task_builder_batch_report",
+        operation_id: "get-task-builder-batch-report",
         path: "/api/v1/data-collection/batches/{batch_id}/report/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53140,6 +55493,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_task_builder_batch_task_responses: Operation = Operation {
         id: "get_task_builder_batch_task_responses",
+        operation_id: "get-task-builder-batch-task-responses",
         path: "/api/v1/data-collection/batches/{batch_id}/responses",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53148,6 +55502,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const setup_task_builder_batch: Operation = Operation {
         id: "setup_task_builder_batch",
+        operation_id: "setup-task-builder-batch",
         path: "/api/v1/data-collection/batches/{batch_id}/setup",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53156,6 +55511,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_task_builder_batch_status: Operation = Operation {
         id: "get_task_builder_batch_status",
+        operation_id: "get-task-builder-batch-status",
         path: "/api/v1/data-collection/batches/{batch_id}/status",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53164,6 +55520,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const sync_task_builder_batch: Operation = Operation {
         id: "sync_task_builder_batch",
+        operation_id: "sync-task-builder-batch",
         path: "/api/v1/data-collection/batches/{batch_id}/sync",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53172,6 +55529,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_batch_sync_status: Operation = Operation {
         id: "get_batch_sync_status",
+        operation_id: "get-batch-sync-status",
         path: "/api/v1/data-collection/batches/{batch_id}/syncs/{sync_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53180,6 +55538,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const list_collections: Operation = Operation {
         id: "list_collections",
+        operation_id: "list-collections",
         path: "/api/v1/data-collection/collections",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53188,6 +55547,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_collection: Operation = Operation {
         id: "create_collection",
+        operation_id: "create-collection",
         path: "/api/v1/data-collection/collections",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53196,6 +55556,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_collection: Operation = Operation {
         id: "get_collection",
+        operation_id: "get-collection",
         path: "/api/v1/data-collection/collections/{collection_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53204,6 +55565,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_collection: Operation = Operation {
         id: "update_collection",
+        operation_id: "update-collection",
         path: "/api/v1/data-collection/collections/{collection_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53212,6 +55574,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const request_collection_export: Operation = Operation {
         id: "request_collection_export",
+        operation_id: "request-collection-export",
         path: "/api/v1/data-collection/collections/{collection_id}/export",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53220,6 +55583,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_collection_export_status: Operation = Operation {
         id: "get_collection_export_status",
+        operation_id: "get-collection-export-status",
         path: "/api/v1/data-collection/collections/{collection_id}/export/{export_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53228,6 +55592,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_collection_responses: Operation = Operation {
         id: "get_collection_responses",
+        operation_id: "get-collection-responses",
         path: "/api/v1/data-collection/collections/{collection_id}/responses",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53236,6 +55601,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_task_builder_dataset: Operation = Operation {
         id: "create_task_builder_dataset",
+        operation_id: "create-task-builder-dataset",
         path: "/api/v1/data-collection/datasets",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53244,6 +55610,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_task_builder_dataset: Operation = Operation {
         id: "get_task_builder_dataset",
+        operation_id: "get-task-builder-dataset",
         path: "/api/v1/data-collection/datasets/{dataset_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53252,6 +55619,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_task_builder_dataset: Operation = Operation {
         id: "update_task_builder_dataset",
+        operation_id: "update-task-builder-dataset",
         path: "/api/v1/data-collection/datasets/{dataset_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53260,6 +55628,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const append_dataset_datapoints: Operation = Operation {
         id: "append_dataset_datapoints",
+        operation_id: "append-dataset-datapoints",
         path: "/api/v1/data-collection/datasets/{dataset_id}/datapoints",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53268,6 +55637,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_dataset_import_status: Operation = Operation {
         id: "get_dataset_import_status",
+        operation_id: "get-dataset-import-status",
         path: "/api/v1/data-collection/datasets/{dataset_id}/imports/{import_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53276,6 +55646,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_schema_migration_status: Operation = Operation {
         id: "get_schema_migration_status",
+        operation_id: "get-schema-migration-status",
         path: "/api/v1/data-collection/datasets/{dataset_id}/schema-migrations/{job_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53284,6 +55655,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_task_builder_dataset_status: Operation = Operation {
         id: "get_task_builder_dataset_status",
+        operation_id: "get-task-builder-dataset-status",
         path: "/api/v1/data-collection/datasets/{dataset_id}/status",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53292,6 +55664,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const upload_files_to_batch: Operation = Operation {
         id: "upload_files_to_batch",
+        operation_id: "uploadFilesToBatch",
         path: "/api/v1/data-collection/datasets/{dataset_id}/upload",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53300,6 +55673,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_dataset_upload_url: Operation = Operation {
         id: "get_dataset_upload_url",
+        operation_id: "get-dataset-upload-url",
         path: "/api/v1/data-collection/datasets/{dataset_id}/upload-url/{filename}",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53308,6 +55682,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_eligible_count: Operation = Operation {
         id: "get_eligible_count",
+        operation_id: "get-eligible-count",
         path: "/api/v1/eligibility-count/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53316,6 +55691,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_eligibility_requirements: Operation = Operation {
         id: "get_eligibility_requirements",
+        operation_id: "GetEligibilityRequirements",
         path: "/api/v1/eligibility-requirements/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53324,6 +55700,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_filter_sets: Operation = Operation {
         id: "get_filter_sets",
+        operation_id: "get-filter-sets",
         path: "/api/v1/filter-sets/",
         may_repeat: true,
         prose_rules: |request, _| {
@@ -53335,6 +55712,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_filter_set: Operation = Operation {
         id: "create_filter_set",
+        operation_id: "create-filter-set",
         path: "/api/v1/filter-sets/",
         may_repeat: false,
         prose_rules: |request, body| {
@@ -53351,6 +55729,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_filter_set: Operation = Operation {
         id: "get_filter_set",
+        operation_id: "get-filter-set",
         path: "/api/v1/filter-sets/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53359,6 +55738,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const delete_filter_set: Operation = Operation {
         id: "delete_filter_set",
+        operation_id: "delete-filter-set",
         path: "/api/v1/filter-sets/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53367,6 +55747,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_filter_set: Operation = Operation {
         id: "update_filter_set",
+        operation_id: "update-filter-set",
         path: "/api/v1/filter-sets/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53375,6 +55756,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const clone_filter_set: Operation = Operation {
         id: "clone_filter_set",
+        operation_id: "clone-filter-set",
         path: "/api/v1/filter-sets/{id}/clone/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53383,6 +55765,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const lock_filter_set: Operation = Operation {
         id: "lock_filter_set",
+        operation_id: "lock-filter-set",
         path: "/api/v1/filter-sets/{id}/lock/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53391,6 +55774,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const unlock_filter_set: Operation = Operation {
         id: "unlock_filter_set",
+        operation_id: "unlock-filter-set",
         path: "/api/v1/filter-sets/{id}/unlock/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53399,6 +55783,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_filters: Operation = Operation {
         id: "get_filters",
+        operation_id: "get-filters",
         path: "/api/v1/filters/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53407,6 +55792,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_filter_distribution: Operation = Operation {
         id: "get_filter_distribution",
+        operation_id: "get-filter-distribution",
         path: "/api/v1/filters/{id}/distribution/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53415,6 +55801,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_event_types: Operation = Operation {
         id: "get_event_types",
+        operation_id: "get-event-types",
         path: "/api/v1/hooks/event-types/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53423,6 +55810,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_secrets: Operation = Operation {
         id: "get_secrets",
+        operation_id: "get-secrets",
         path: "/api/v1/hooks/secrets/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53431,6 +55819,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_secret: Operation = Operation {
         id: "create_secret",
+        operation_id: "create-secret",
         path: "/api/v1/hooks/secrets/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53439,6 +55828,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_subscriptions: Operation = Operation {
         id: "get_subscriptions",
+        operation_id: "get-subscriptions",
         path: "/api/v1/hooks/subscriptions/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53447,6 +55837,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_subscription: Operation = Operation {
         id: "create_subscription",
+        operation_id: "create-subscription",
         path: "/api/v1/hooks/subscriptions/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53455,6 +55846,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_subscription: Operation = Operation {
         id: "get_subscription",
+        operation_id: "get-subscription",
         path: "/api/v1/hooks/subscriptions/{subscription_id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53463,6 +55855,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const confirm_subscription: Operation = Operation {
         id: "confirm_subscription",
+        operation_id: "confirm-subscription",
         path: "/api/v1/hooks/subscriptions/{subscription_id}/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53471,6 +55864,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const delete_subscription: Operation = Operation {
         id: "delete_subscription",
+        operation_id: "delete-subscription",
         path: "/api/v1/hooks/subscriptions/{subscription_id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53479,6 +55873,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_subscription: Operation = Operation {
         id: "update_subscription",
+        operation_id: "update-subscription",
         path: "/api/v1/hooks/subscriptions/{subscription_id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53487,6 +55882,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_events: Operation = Operation {
         id: "get_events",
+        operation_id: "get-events",
         path: "/api/v1/hooks/subscriptions/{subscription_id}/events/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53495,6 +55891,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_invitation: Operation = Operation {
         id: "create_invitation",
+        operation_id: "create-invitation",
         path: "/api/v1/invitations/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53503,6 +55900,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_messages: Operation = Operation {
         id: "get_messages",
+        operation_id: "get-messages",
         path: "/api/v1/messages/",
         may_repeat: true,
         prose_rules: |request, _| {
@@ -53514,6 +55912,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const send_message: Operation = Operation {
         id: "send_message",
+        operation_id: "send-message",
         path: "/api/v1/messages/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53522,6 +55921,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const bulk_message_participants: Operation = Operation {
         id: "bulk_message_participants",
+        operation_id: "bulk-message-participants",
         path: "/api/v1/messages/bulk/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53530,6 +55930,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const send_message_to_participant_group: Operation = Operation {
         id: "send_message_to_participant_group",
+        operation_id: "send-message-to-participant-group",
         path: "/api/v1/messages/participant-group/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53538,6 +55939,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_unread_messages: Operation = Operation {
         id: "get_unread_messages",
+        operation_id: "get-unread-messages",
         path: "/api/v1/messages/unread/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53546,6 +55948,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_participant_groups: Operation = Operation {
         id: "get_participant_groups",
+        operation_id: "get-participant-groups",
         path: "/api/v1/participant-groups/",
         may_repeat: true,
         prose_rules: |request, _| {
@@ -53557,6 +55960,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_participant_group: Operation = Operation {
         id: "create_participant_group",
+        operation_id: "create-participant-group",
         path: "/api/v1/participant-groups/",
         may_repeat: false,
         prose_rules: |request, body| {
@@ -53579,6 +55983,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_participant_group: Operation = Operation {
         id: "get_participant_group",
+        operation_id: "get-participant-group",
         path: "/api/v1/participant-groups/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53587,6 +55992,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const delete_participant_group: Operation = Operation {
         id: "delete_participant_group",
+        operation_id: "delete-participant-group",
         path: "/api/v1/participant-groups/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53595,6 +56001,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_participant_group: Operation = Operation {
         id: "update_participant_group",
+        operation_id: "update-participant-group",
         path: "/api/v1/participant-groups/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53603,6 +56010,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_participant_group_participants: Operation = Operation {
         id: "get_participant_group_participants",
+        operation_id: "get-participant-group-participants",
         path: "/api/v1/participant-groups/{id}/participants/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53611,6 +56019,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const add_to_participant_group: Operation = Operation {
         id: "add_to_participant_group",
+        operation_id: "add-to-participant-group",
         path: "/api/v1/participant-groups/{id}/participants/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53619,6 +56028,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const remove_from_participant_group: Operation = Operation {
         id: "remove_from_participant_group",
+        operation_id: "remove-from-participant-group",
         path: "/api/v1/participant-groups/{id}/participants/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53627,6 +56037,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_project: Operation = Operation {
         id: "get_project",
+        operation_id: "get-project",
         path: "/api/v1/projects/{project_id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53635,6 +56046,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_project: Operation = Operation {
         id: "update_project",
+        operation_id: "update-project",
         path: "/api/v1/projects/{project_id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53643,6 +56055,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_project_studies: Operation = Operation {
         id: "get_project_studies",
+        operation_id: "get-project-studies",
         path: "/api/v1/projects/{project_id}/studies/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53651,6 +56064,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const delete_project_study: Operation = Operation {
         id: "delete_project_study",
+        operation_id: "delete-project-study",
         path: "/api/v1/projects/{project_id}/studies/{study_id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53659,6 +56073,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_test_participant_for_researcher: Operation = Operation {
         id: "create_test_participant_for_researcher",
+        operation_id: "create-test-participant-for-researcher",
         path: "/api/v1/researchers/participants/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53667,6 +56082,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const calculate_reward_recommendations: Operation = Operation {
         id: "calculate_reward_recommendations",
+        operation_id: "calculate-reward-recommendations",
         path: "/api/v1/reward-recommendations/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53675,6 +56091,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_studies: Operation = Operation {
         id: "get_studies",
+        operation_id: "get-studies",
         path: "/api/v1/studies/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53683,6 +56100,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_study: Operation = Operation {
         id: "create_study",
+        operation_id: "create-study",
         path: "/api/v1/studies/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53691,6 +56109,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const post_study_predicted_recruitment_time: Operation = Operation {
         id: "post_study_predicted_recruitment_time",
+        operation_id: "PostStudyPredictedRecruitmentTime",
         path: "/api/v1/studies/predicted-recruitment-time/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53699,6 +56118,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_study: Operation = Operation {
         id: "get_study",
+        operation_id: "get-study",
         path: "/api/v1/studies/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53707,6 +56127,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const delete_study: Operation = Operation {
         id: "delete_study",
+        operation_id: "delete-study",
         path: "/api/v1/studies/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53715,6 +56136,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_study: Operation = Operation {
         id: "update_study",
+        operation_id: "update-study",
         path: "/api/v1/studies/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53723,6 +56145,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_study_access_details_progress: Operation = Operation {
         id: "get_study_access_details_progress",
+        operation_id: "get-study-access-details-progress",
         path: "/api/v1/studies/{id}/access-details-progress/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53731,6 +56154,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const calculate_bulk_screen_out_payment: Operation = Operation {
         id: "calculate_bulk_screen_out_payment",
+        operation_id: "CalculateBulkScreenOutPayment",
         path: "/api/v1/studies/{id}/calculate-screen-out-payment/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53739,6 +56163,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const duplicate_study: Operation = Operation {
         id: "duplicate_study",
+        operation_id: "duplicate-study",
         path: "/api/v1/studies/{id}/clone/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53747,6 +56172,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_study_cost: Operation = Operation {
         id: "get_study_cost",
+        operation_id: "get-study-cost",
         path: "/api/v1/studies/{id}/cost/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53755,6 +56181,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const download_study_credential_report: Operation = Operation {
         id: "download_study_credential_report",
+        operation_id: "download-study-credential-report",
         path: "/api/v1/studies/{id}/credentials/report/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53763,6 +56190,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_demographic_export_history: Operation = Operation {
         id: "get_demographic_export_history",
+        operation_id: "get-demographic-export-history",
         path: "/api/v1/studies/{id}/demographic-export-history/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53771,6 +56199,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const export_demographic_data: Operation = Operation {
         id: "export_demographic_data",
+        operation_id: "export-demographic-data",
         path: "/api/v1/studies/{id}/demographic-export/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53779,6 +56208,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const export_study: Operation = Operation {
         id: "export_study",
+        operation_id: "export-study",
         path: "/api/v1/studies/{id}/export/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53787,6 +56217,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const bulk_screen_out_submissions: Operation = Operation {
         id: "bulk_screen_out_submissions",
+        operation_id: "BulkScreenOutSubmissions",
         path: "/api/v1/studies/{id}/screen-out-submissions/",
         may_repeat: false,
         prose_rules: |request, body| {
@@ -53806,6 +56237,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_study_submissions: Operation = Operation {
         id: "get_study_submissions",
+        operation_id: "get-study-submissions",
         path: "/api/v1/studies/{id}/submissions/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53814,6 +56246,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const count_study_submissions_by_status: Operation = Operation {
         id: "count_study_submissions_by_status",
+        operation_id: "count-study-submissions-by-status",
         path: "/api/v1/studies/{id}/submissions/counts/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53822,6 +56255,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_test_study: Operation = Operation {
         id: "create_test_study",
+        operation_id: "create-test-study",
         path: "/api/v1/studies/{id}/test-study",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53830,6 +56264,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const publish_study: Operation = Operation {
         id: "publish_study",
+        operation_id: "publish-study",
         path: "/api/v1/studies/{id}/transition/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53838,6 +56273,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_study_predicted_recruitment_time: Operation = Operation {
         id: "get_study_predicted_recruitment_time",
+        operation_id: "GetStudyPredictedRecruitmentTime",
         path: "/api/v1/studies/{study_id}/predicted-recruitment-time/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53846,6 +56282,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const list_mutually_exclusive_study_collections: Operation = Operation {
         id: "list_mutually_exclusive_study_collections",
+        operation_id: "ListMutuallyExclusiveStudyCollections",
         path: "/api/v1/study-collections/mutually-exclusive/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53854,6 +56291,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_mutually_exclusive_study_collection: Operation = Operation {
         id: "create_mutually_exclusive_study_collection",
+        operation_id: "CreateMutuallyExclusiveStudyCollection",
         path: "/api/v1/study-collections/mutually-exclusive/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53862,6 +56300,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_mutually_exclusive_study_collection: Operation = Operation {
         id: "get_mutually_exclusive_study_collection",
+        operation_id: "GetMutuallyExclusiveStudyCollection",
         path: "/api/v1/study-collections/mutually-exclusive/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53870,6 +56309,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const delete_mutually_exclusive_study_collection: Operation = Operation {
         id: "delete_mutually_exclusive_study_collection",
+        operation_id: "DeleteMutuallyExclusiveStudyCollection",
         path: "/api/v1/study-collections/mutually-exclusive/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53878,6 +56318,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_mutually_exclusive_study_collection: Operation = Operation {
         id: "update_mutually_exclusive_study_collection",
+        operation_id: "UpdateMutuallyExclusiveStudyCollection",
         path: "/api/v1/study-collections/mutually-exclusive/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53886,6 +56327,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const transition_mutually_exclusive_study_collection: Operation = Operation {
         id: "transition_mutually_exclusive_study_collection",
+        operation_id: "TransitionMutuallyExclusiveStudyCollection",
         path: "/api/v1/study-collections/mutually-exclusive/{id}/transition/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53894,6 +56336,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const calculate_study_cost: Operation = Operation {
         id: "calculate_study_cost",
+        operation_id: "calculate-study-cost",
         path: "/api/v1/study-cost-calculator/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53902,6 +56345,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const test_study_set_up: Operation = Operation {
         id: "test_study_set_up",
+        operation_id: "TestStudySetUp",
         path: "/api/v1/study/{id}/test-study",
         may_repeat: false,
         prose_rules: |request, body| {
@@ -53918,6 +56362,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_submissions: Operation = Operation {
         id: "get_submissions",
+        operation_id: "get-submissions",
         path: "/api/v1/submissions/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53926,6 +56371,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_bonus_payments: Operation = Operation {
         id: "create_bonus_payments",
+        operation_id: "create-bonus-payments",
         path: "/api/v1/submissions/bonus-payments/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53934,6 +56380,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const bulk_approve_submissions: Operation = Operation {
         id: "bulk_approve_submissions",
+        operation_id: "bulk-approve-submissions",
         path: "/api/v1/submissions/bulk-approve/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53942,6 +56389,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_submission_feedback_upload_url: Operation = Operation {
         id: "get_submission_feedback_upload_url",
+        operation_id: "get-submission-feedback-upload-url",
         path: "/api/v1/submissions/signals/upload-url/{filename}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53950,6 +56398,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_submission: Operation = Operation {
         id: "get_submission",
+        operation_id: "get-submission",
         path: "/api/v1/submissions/{id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53958,6 +56407,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const request_submission_return: Operation = Operation {
         id: "request_submission_return",
+        operation_id: "request-submission-return",
         path: "/api/v1/submissions/{id}/request-return/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -53966,6 +56416,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const transition_submission: Operation = Operation {
         id: "transition_submission",
+        operation_id: "transition-submission",
         path: "/api/v1/submissions/{id}/transition/",
         may_repeat: false,
         prose_rules: |request, body| {
@@ -53984,6 +56435,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_surveys: Operation = Operation {
         id: "get_surveys",
+        operation_id: "get-surveys",
         path: "/api/v1/surveys/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -53992,6 +56444,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_survey: Operation = Operation {
         id: "create_survey",
+        operation_id: "create-survey",
         path: "/api/v1/surveys/",
         may_repeat: false,
         prose_rules: |request, body| {
@@ -54008,6 +56461,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_survey: Operation = Operation {
         id: "get_survey",
+        operation_id: "get-survey",
         path: "/api/v1/surveys/{survey_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54016,6 +56470,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const delete_survey: Operation = Operation {
         id: "delete_survey",
+        operation_id: "delete-survey",
         path: "/api/v1/surveys/{survey_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54024,6 +56479,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_responses: Operation = Operation {
         id: "get_responses",
+        operation_id: "get-responses",
         path: "/api/v1/surveys/{survey_id}/responses/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54032,6 +56488,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_response: Operation = Operation {
         id: "create_response",
+        operation_id: "create-response",
         path: "/api/v1/surveys/{survey_id}/responses/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),
@@ -54040,6 +56497,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const delete_responses: Operation = Operation {
         id: "delete_responses",
+        operation_id: "delete-responses",
         path: "/api/v1/surveys/{survey_id}/responses/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54048,6 +56506,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_summary: Operation = Operation {
         id: "get_summary",
+        operation_id: "get-summary",
         path: "/api/v1/surveys/{survey_id}/responses/summary/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54056,6 +56515,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_response: Operation = Operation {
         id: "get_response",
+        operation_id: "get-response",
         path: "/api/v1/surveys/{survey_id}/responses/{response_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54064,6 +56524,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const delete_response: Operation = Operation {
         id: "delete_response",
+        operation_id: "delete-response",
         path: "/api/v1/surveys/{survey_id}/responses/{response_id}",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54072,6 +56533,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_user: Operation = Operation {
         id: "get_user",
+        operation_id: "get-user",
         path: "/api/v1/users/me/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54080,6 +56542,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_workspaces: Operation = Operation {
         id: "get_workspaces",
+        operation_id: "get-workspaces",
         path: "/api/v1/workspaces/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54088,6 +56551,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_workspace: Operation = Operation {
         id: "create_workspace",
+        operation_id: "create-workspace",
         path: "/api/v1/workspaces/",
         may_repeat: false,
         prose_rules: |request, body| {
@@ -54104,6 +56568,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_workspace: Operation = Operation {
         id: "get_workspace",
+        operation_id: "get-workspace",
         path: "/api/v1/workspaces/{workspace_id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54112,6 +56577,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const update_workspace: Operation = Operation {
         id: "update_workspace",
+        operation_id: "update-workspace",
         path: "/api/v1/workspaces/{workspace_id}/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54120,6 +56586,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_workspace_balance: Operation = Operation {
         id: "get_workspace_balance",
+        operation_id: "get-workspace-balance",
         path: "/api/v1/workspaces/{workspace_id}/balance/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54128,6 +56595,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const get_projects: Operation = Operation {
         id: "get_projects",
+        operation_id: "get-projects",
         path: "/api/v1/workspaces/{workspace_id}/projects/",
         may_repeat: true,
         prose_rules: |_, _| Ok(()),
@@ -54136,6 +56604,7 @@ pub(crate) mod operations {
     #[allow(non_upper_case_globals)]
     pub(crate) const create_project: Operation = Operation {
         id: "create_project",
+        operation_id: "create-project",
         path: "/api/v1/workspaces/{workspace_id}/projects/",
         may_repeat: false,
         prose_rules: |_, _| Ok(()),

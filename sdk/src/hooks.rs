@@ -26,14 +26,18 @@ impl ClientHooks<Config> for Client {
     ) -> Result<(), Error<E>> {
         // The request was checked before the hooks (`operation::check`, called by each
         // generated `send()` with the typed body).
-        let config = self.inner();
-        let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, config.auth.clone());
-        headers.insert(USER_AGENT, config.user_agent.clone());
-        headers.insert(REFERER, config.referer.clone());
-        *request.timeout_mut() = Some(config.timeout);
+        stamp(self.inner(), request);
         Ok(())
     }
+}
+
+/// What every request carries from the client: the token, the SDK's names, the timeout.
+fn stamp(config: &Config, request: &mut reqwest::Request) {
+    let headers = request.headers_mut();
+    headers.insert(AUTHORIZATION, config.auth.clone());
+    headers.insert(USER_AGENT, config.user_agent.clone());
+    headers.insert(REFERER, config.referer.clone());
+    *request.timeout_mut() = Some(config.timeout);
 }
 
 /// The settings of one call, from its builder's `.attempt_timeout(..)` and `.max_retries(..)`
@@ -46,30 +50,41 @@ pub struct CallSettings {
     pub(crate) max_retries: Option<u32>,
 }
 
+/// Builds an operation's request again from the values its builder was given, as the first
+/// one was built: what a retry sends. Each generated `send_generated()` passes its own
+/// (xtask/src/rewrite/rebuild.rs), except a form's, whose parts were made into a body.
+pub(crate) type Rebuild<'a> =
+    dyn Fn() -> Result<reqwest::Request, Error<std::convert::Infallible>> + Sync + 'a;
+
 /// Sends `request` for `operation`, and again while the retry policy says the failure was
 /// transient for it; each generated `send()` calls this (xtask/src/rewrite/send.rs) instead of
 /// progenitor's `exec` hook, naming its operation at compile time, and with the call's own
 /// settings (`call`).
 ///
-/// The call is one `tracing` span, `prolific_call`, with the operation, the method and the
+/// No copy of the request is kept for a retry that most calls never make: reqwest takes the
+/// request, and a retry sends one that `rebuild` makes when it is needed. Only a form, which
+/// has no `rebuild`, is copied before it is sent (when its body can be: not a file's stream).
+///
+/// The call is one `tracing` span, `prolific_call`, with the operationId, the method and the
 /// path template, and the last attempt's number and status as they come; never the token, an
 /// id or a body. A `Deprecation` or `Sunset` header on the answer is noticed
 /// (`deprecation::notice`).
 pub(crate) async fn send(
     client: &Client,
     request: reqwest::Request,
+    rebuild: Option<&Rebuild<'_>>,
     operation: &Operation,
     call: &CallSettings,
 ) -> Exchange {
     let span = tracing::info_span!(
         "prolific_call",
-        operation = operation.id,
+        operation = operation.operation_id,
         method = %request.method(),
         path_template = operation.path,
         attempt = tracing::field::Empty,
         status = tracing::field::Empty,
     );
-    let exchange = attempts(client, request, operation, call, &span)
+    let exchange = attempts(client, request, rebuild, operation, call, &span)
         .instrument(span.clone())
         .await;
     if let Ok(response) = &exchange.outcome {
@@ -82,11 +97,13 @@ pub(crate) async fn send(
 async fn attempts(
     client: &Client,
     mut request: reqwest::Request,
+    rebuild: Option<&Rebuild<'_>>,
     operation: &Operation,
     call: &CallSettings,
     span: &tracing::Span,
 ) -> Exchange {
-    let mut policy = client.inner().retry.clone();
+    let config = client.inner();
+    let mut policy = config.retry;
     if let Some(retries) = call.max_retries {
         policy.max_retries = retries;
     }
@@ -94,50 +111,63 @@ async fn attempts(
         *request.timeout_mut() = Some(timeout);
     }
     let method = request.method().clone();
-    let path = request.url().path().to_string();
     let mut waited = Duration::ZERO;
     let mut attempts = Attempts::default();
     loop {
         attempts.sent += 1;
         let attempt = attempts.sent;
         span.record("attempt", attempt);
-        // Kept only while a retry is possible. A JSON body is in memory, so the copy always
-        // exists; a streamed body cannot be copied, and is never sent twice.
-        let next = (attempt <= policy.max_retries)
-            .then(|| request.try_clone())
-            .flatten();
+        // Without a closure (a form), the copy is the only way to send the request again: kept
+        // while a retry is possible, and there only when the body is in memory (a file part is
+        // a stream, which cannot be copied, and is never sent twice).
+        let copy = match rebuild {
+            None if attempt <= policy.max_retries => request.try_clone(),
+            _ => None,
+        };
         let started = Instant::now();
         let outcome = client.client().execute(request).await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
         if let Ok(response) = &outcome {
             span.record("status", response.status().as_u16());
         }
+        // The template, not the path: the path holds ids.
+        let (operation_id, path_template) = (operation.operation_id, operation.path);
         match &outcome {
             Ok(response) => tracing::debug!(
-                operation = operation.id, %method, %path, attempt,
+                operation = operation_id, %method, path_template, attempt,
                 status = response.status().as_u16(), elapsed_ms, "prolific request"
             ),
             Err(error) => tracing::debug!(
-                operation = operation.id, %method, %path, attempt,
+                operation = operation_id, %method, path_template, attempt,
                 error = failure_kind(error), elapsed_ms, "prolific request failed"
             ),
         }
-        let delay = policy.delay(operation.may_repeat, &outcome, attempt, waited);
-        match (delay, next) {
-            (Some(delay), Some(next)) => {
-                tracing::info!(
-                    operation = operation.id, %method, %path, attempt,
-                    delay_ms = delay.as_millis() as u64, "retrying a transient failure"
-                );
-                let (reason, may_have_taken_effect) = retry::ended_by(&outcome);
-                attempts.retried_after.push(reason);
-                attempts.may_have_taken_effect |= may_have_taken_effect;
-                tokio::time::sleep(delay).await;
-                waited += delay;
-                request = next;
-            }
-            _ => return Exchange { outcome, attempts },
+        let Some(delay) = policy.delay(operation.may_repeat, &outcome, attempt, waited) else {
+            return Exchange { outcome, attempts };
+        };
+        // Built from the same values as the first, so it cannot fail where that one did not;
+        // were it to, the last answer stands.
+        let next = match rebuild {
+            Some(build) => build().ok(),
+            None => copy,
+        };
+        let Some(mut next) = next else {
+            return Exchange { outcome, attempts };
+        };
+        stamp(config, &mut next);
+        if let Some(timeout) = call.timeout {
+            *next.timeout_mut() = Some(timeout);
         }
+        tracing::info!(
+            operation = operation_id, %method, path_template, attempt,
+            delay_ms = delay.as_millis() as u64, "retrying a transient failure"
+        );
+        let (reason, may_have_taken_effect) = retry::ended_by(&outcome);
+        attempts.retried_after.push(reason);
+        attempts.may_have_taken_effect |= may_have_taken_effect;
+        tokio::time::sleep(delay).await;
+        waited += delay;
+        request = next;
     }
 }
 

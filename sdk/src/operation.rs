@@ -13,6 +13,8 @@ use std::borrow::Cow;
 pub(crate) struct Operation {
     /// progenitor's name for it: the client's method and `OperationInfo::operation_id`.
     pub id: &'static str,
+    /// The spec's `operationId`, e.g. `create-participant-group`: the span's `operation`.
+    pub operation_id: &'static str,
     /// The path template, e.g. `/api/v1/participant-groups/{id}/`.
     pub path: &'static str,
     /// Whether sending it twice leaves the same state, so that it may be sent again after a

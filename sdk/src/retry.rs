@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::{StatusCode, header::RETRY_AFTER};
 
 /// The retry settings of a client.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct RetryPolicy {
     /// How many times a request may be sent again (0 disables retries).
     pub max_retries: u32,

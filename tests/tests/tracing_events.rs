@@ -62,11 +62,14 @@ async fn each_attempt_is_traced_without_token_or_body() {
     assert_eq!(attempts.len(), 2, "{text}");
     for (line, (attempt, status)) in attempts.iter().zip([(1, 429), (2, 201)]) {
         assert!(
-            line.contains("operation=\"create_participant_group\""),
+            line.contains("operation=\"create-participant-group\""),
             "{line}"
         );
         assert!(line.contains("method=POST"), "{line}");
-        assert!(line.contains("path=/api/v1/participant-groups/"), "{line}");
+        assert!(
+            line.contains("path_template=\"/api/v1/participant-groups/\""),
+            "{line}"
+        );
         assert!(line.contains(&format!("attempt={attempt}")), "{line}");
         assert!(line.contains(&format!("status={status}")), "{line}");
         assert!(line.contains("elapsed_ms="), "{line}");
@@ -106,7 +109,7 @@ async fn each_call_is_one_span_with_its_operation_template_attempt_and_status() 
     let span = closed[0];
     for field in [
         "prolific_call{",
-        "operation=\"get_participant_group\"",
+        "operation=\"get-participant-group\"",
         "method=GET",
         "path_template=\"/api/v1/participant-groups/{id}/\"",
         "attempt=2",
@@ -121,6 +124,8 @@ async fn each_call_is_one_span_with_its_operation_template_attempt_and_status() 
         .count();
     assert_eq!(inside, 2, "{text}");
     assert!(!text.contains(TOKEN), "{text}");
+    // The template, never the path: an id stays out of the logs.
+    assert!(!text.contains("g%201"), "{text}");
 }
 
 #[tokio::test]

@@ -24,6 +24,8 @@ use crate::index::Index;
 struct Entry {
     /// progenitor's name for it: the client method and `OperationInfo::operation_id`.
     method: String,
+    /// The spec's `operationId`, what the SDK's span names the call by.
+    operation_id: String,
     path: String,
     may_repeat: bool,
     /// Each rule's name and text, in the spec's order.
@@ -45,6 +47,7 @@ pub fn items(
     let entries = entries(spec, builders)?;
     let constants = entries.iter().map(|entry| {
         let (id, path, may_repeat) = (&entry.method, &entry.path, entry.may_repeat);
+        let operation_id = &entry.operation_id;
         let name = format_ident!("{}", entry.method);
         let doc = format!(" `{id}`: {path}");
         let calls = entry.prose_rules.iter().map(|(rule, _)| {
@@ -73,6 +76,7 @@ pub fn items(
             #[allow(non_upper_case_globals)]
             pub(crate) const #name: Operation = Operation {
                 id: #id,
+                operation_id: #operation_id,
                 path: #path,
                 may_repeat: #may_repeat,
                 prose_rules: #check,
@@ -177,6 +181,7 @@ fn entries(spec: &Value, builders: &[builders::Builder]) -> Result<Vec<Entry>, S
         let call = call_line(&operation, &index, builder)?;
         entries.push(Entry {
             method: builder.method.clone(),
+            operation_id: operation.id.unwrap_or(&builder.method).to_string(),
             path: operation.path.to_string(),
             may_repeat,
             prose_rules,

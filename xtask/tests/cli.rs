@@ -568,8 +568,9 @@ fn a_multipart_body_becomes_setters_and_a_streamed_form() {
         // Required parts are checked, files opened, before the request is built.
         "let form = form.into_wire(&[\"photos\"]).await.map_err(Error::InvalidRequest)?;",
         ".multipart(form)",
-        // Sent as every operation is: checked, through the hooks, never retried by a copy.
-        "crate::hooks::send(client, request, operation, &call)",
+        // Sent as every operation is: checked, through the hooks, but with no closure to
+        // build it again (its files were opened before).
+        "crate::hooks::send(client, request, None, operation, &call)",
     ] {
         assert!(builder.contains(expected), "{expected} in {builder}");
     }

@@ -121,7 +121,8 @@ pub struct StudySummary {
     pub date_created: Option<String>,
 }
 
-/// Creates a group: the same request the SDK sends, and the same decoding of the answer.
+/// Creates a group: the same request the SDK sends (the same headers, a `Referer` among
+/// them), and the same decoding of the answer.
 pub async fn create_group(
     http: &reqwest::Client,
     base_url: &str,
@@ -133,6 +134,8 @@ pub async fn create_group(
         .header(reqwest::header::AUTHORIZATION, format!("Token {token}"))
         .header(reqwest::header::ACCEPT, "application/json")
         .header(reqwest::header::USER_AGENT, "handwritten/0")
+        // Prolific asks every client to name itself; the SDK sends one too.
+        .header(reqwest::header::REFERER, "https://example.org/handwritten")
         .json(body)
         .send()
         .await

@@ -21,6 +21,9 @@
 //!   added to any request;
 //! - `path_segments`: every path parameter becomes exactly one segment through the SDK's own
 //!   encoder, or the request is refused before sending;
+//! - `rebuild`: the statements that build a request become a closure that `crate::hooks::send`
+//!   runs again for a retry, so that no copy of the request is kept for one (a form, whose
+//!   files are opened before, has none);
 //! - `resource_impls`: the client's methods move into one `impl Client` per resource (tag),
 //!   each documented, so that rustdoc groups them as the spec does;
 //! - `deprecated`: the method of each operation the spec marks `deprecated` carries
@@ -57,6 +60,7 @@ mod open_enums;
 mod optional_setters;
 mod pages;
 mod path_segments;
+mod rebuild;
 mod resource_impls;
 mod send;
 
@@ -207,6 +211,13 @@ pub fn apply(
     count(
         "api_version",
         api_version::remove(file),
+        expected.operations,
+        per_operation,
+    )?;
+    let streamed: Vec<String> = forms.iter().map(|form| form.builder.clone()).collect();
+    count(
+        "rebuild",
+        rebuild::retries_rebuild(file, &streamed),
         expected.operations,
         per_operation,
     )?;

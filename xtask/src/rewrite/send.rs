@@ -220,22 +220,31 @@ fn send_as_its_operation(
         syn::parse_quote!(None)
     };
     let pre = stmts.len() - 1;
-    let mut before_pre: Vec<Stmt> = vec![
+    let before_pre: [Stmt; 2] = [
         syn::parse_quote!(let operation = &super::operations::#constant;),
         syn::parse_quote!(
             crate::operation::check(operation, &request, #body).map_err(Error::Custom)?;
         ),
     ];
+    stmts.splice(pre..pre, before_pre);
+    // Part of building the request (before `let info`), so that a retry's request, built
+    // again by the same statements (rewrite/rebuild.rs), asks for the same.
     if let Some(text) = text {
         let accept = text.media.join(", ");
-        before_pre.push(syn::parse_quote!(
-            request.headers_mut().insert(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static(#accept),
-            );
-        ));
+        let info = stmts
+            .iter()
+            .position(|s| self::operation_id(s).is_some())
+            .ok_or("a builder's `send()` has no `let info = OperationInfo { .. }`")?;
+        stmts.insert(
+            info,
+            syn::parse_quote!(
+                request.headers_mut().insert(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static(#accept),
+                );
+            ),
+        );
     }
-    stmts.splice(pre..pre, before_pre);
     stmts.push(Stmt::Expr(
         syn::parse_quote!(Ok(crate::hooks::send(client, request, operation).await)),
         None,
@@ -294,7 +303,7 @@ fn rewrite_arm(arm: &Arm, read: Option<TextRead>) -> Result<Arm, String> {
         }
         // A declared success without a body.
         ("Ok(ResponseValue::empty(response))", None) => {
-            syn::parse_quote!(Ok(ResponseValue::empty(response)))
+            syn::parse_quote!(Ok(crate::call::empty(response)))
         }
         // A declared error, with or without a body, and any status the spec does not declare.
         (
@@ -431,7 +440,7 @@ mod tests {
             code.contains(
                 "request.headers_mut().insert(::reqwest::header::ACCEPT,\
              ::reqwest::header::HeaderValue::from_static(\"text/csv,application/json\"),);\
-             client.pre(&mutrequest,&info).await?;"
+             letinfo=OperationInfo"
             ),
             "{code}"
         );
