@@ -11,7 +11,8 @@
 //!   [`get_study_jwks`](crate::Client::get_study_jwks), kept in memory and fetched again when it
 //!   is a day old ([`KEY_SET_MAX_AGE`]) or when a token names a key it lacks (a key rotation),
 //!   but never more than once a minute ([`MIN_REFETCH_INTERVAL`]), so that made-up `kid`s
-//!   cannot make it hammer Prolific;
+//!   cannot make it hammer Prolific; when a fetch fails, the keys fetched before stay in use
+//!   (with a warning) until one succeeds;
 //! - checks the signature (the `jsonwebtoken` crate), then `exp` with a small leeway
 //!   ([`DEFAULT_LEEWAY`]), `iss` ([`ISSUER`]), `aud` (the caller's own site: see
 //!   [`StudyTokenVerifier::new`]) and the `prolific` claim's `workspace_id` (and
