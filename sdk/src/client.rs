@@ -100,6 +100,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     max_retries: Option<u32>,
+    retry_delays: Option<(Duration, Duration)>,
     max_response_bytes: Option<usize>,
     http_client: Option<reqwest::Client>,
     app_name: Option<String>,
@@ -139,6 +140,15 @@ impl ClientBuilder {
     /// its method is idempotent.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
+        self
+    }
+
+    /// The waits between attempts [default: 500 ms, 30 s]: the first retry waits up to `first`
+    /// (a random part of it: full jitter), each next one up to twice the one before, never more
+    /// than `longest`. A `Retry-After` longer than `longest` is not waited for: the call ends
+    /// with the answer that asked for it. Short waits suit tests against a local server.
+    pub fn retry_delays(mut self, first: Duration, longest: Duration) -> Self {
+        self.retry_delays = Some((first, longest));
         self
     }
 
@@ -194,6 +204,7 @@ impl ClientBuilder {
         let base_url = self.checked_base_url()?;
         let user_agent = self.user_agent()?;
         let referer = self.checked_referer()?;
+        let retry = self.retry_policy()?;
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -213,12 +224,7 @@ impl ClientBuilder {
             user_agent,
             referer,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-            retry: RetryPolicy {
-                max_retries: self
-                    .max_retries
-                    .unwrap_or(RetryPolicy::default().max_retries),
-                ..RetryPolicy::default()
-            },
+            retry,
             max_response_bytes: self
                 .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
@@ -226,6 +232,24 @@ impl ClientBuilder {
             allow_insecure_http: self.allow_insecure_http,
         };
         Ok(Client::new_with_client(&base_url, http, config))
+    }
+
+    fn retry_policy(&self) -> Result<RetryPolicy, Error> {
+        let default = RetryPolicy::default();
+        let (base_delay, max_delay) = self
+            .retry_delays
+            .unwrap_or((default.base_delay, default.max_delay));
+        if base_delay > max_delay {
+            return Err(Error::Config(format!(
+                "the first retry delay ({base_delay:?}) is longer than the longest                  ({max_delay:?}); give retry_delays a first delay no longer than the longest"
+            )));
+        }
+        Ok(RetryPolicy {
+            max_retries: self.max_retries.unwrap_or(default.max_retries),
+            base_delay,
+            max_delay,
+            ..default
+        })
     }
 
     fn auth(&self) -> Result<HeaderValue, Error> {

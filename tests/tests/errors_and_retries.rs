@@ -265,6 +265,38 @@ async fn a_retry_after_beyond_the_total_wait_is_not_waited_for() {
     assert_eq!(server.requests().len(), 1);
 }
 
+#[tokio::test]
+async fn the_longest_retry_delay_is_the_users_to_set() {
+    // A Retry-After of 2 s is waited for by default (up to 30 s)...
+    let server = Loopback::start(vec![too_many("2"), created()]).await;
+    create(&client(&server)).await.unwrap();
+    assert_eq!(server.requests().len(), 2);
+    // ...and not with a longest delay of 1 s: the 429 is the answer.
+    let server = Loopback::start(vec![too_many("2"), created()]).await;
+    let impatient = Client::builder()
+        .token(TOKEN)
+        .base_url(server.url())
+        .retry_delays(Duration::from_millis(10), Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let error = create(&impatient).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn a_first_retry_delay_longer_than_the_longest_is_refused_when_built() {
+    let error = Client::builder()
+        .token(TOKEN)
+        .retry_delays(Duration::from_secs(5), Duration::from_secs(1))
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, prolific_sdk::Error::Config(_)), "{error:?}");
+    let line = error.to_string();
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(line.contains("retry_delays"), "{line}");
+}
+
 /// Sends a create request whose body `fill` builds; it must be refused before sending.
 async fn refused(client: &Client, fill: impl FnOnce(NewGroup) -> NewGroup) -> String {
     let error = client

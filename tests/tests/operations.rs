@@ -12,6 +12,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use prolific_sdk::{Client, Error, ResponseValue};
 use prolific_sdk_tests::examples::canonical;
@@ -138,8 +139,15 @@ fn documented_success(operation: &Operation) -> Canned {
     }
 }
 
+/// A client of `server` whose retries wait a millisecond at most: these tests retry every
+/// operation, and the waits themselves are tested in errors_and_retries.rs.
 fn client(server: &Loopback) -> Client {
-    common::client(server)
+    Client::builder()
+        .token(common::TOKEN)
+        .base_url(server.url())
+        .retry_delays(Duration::from_millis(1), Duration::from_millis(1))
+        .build()
+        .expect("a loopback client builds")
 }
 
 #[tokio::test]
