@@ -63,7 +63,7 @@
 //! secret a body carries (a hook secret, credential lines): see [`SecretString`].
 //!
 //! # Receiving hooks
-//! [`webhooks`] verifies a hook delivery (its signature over the exact body received, in
+//! `webhooks` (the `webhooks` feature) verifies a hook delivery (its signature over the exact body received, in
 //! constant time, and its age) and reads its event; every refusal is a typed error.
 //!
 //! # Admitting participants
@@ -101,6 +101,7 @@ mod token;
 pub mod transfer;
 mod upload;
 mod validate;
+#[cfg(feature = "webhooks")]
 pub mod webhooks;
 
 /// What the generated mocks of `prolific-sdk-mock` share with the SDK, so that a mock matches

@@ -1,14 +1,22 @@
-//! What users of the SDK compile: schemars and the JWT code only when they ask for them (the
-//! `schemars` and `study-tokens` features), and never the crates of the tests or the mocks.
+//! What users of the SDK compile: schemars, the webhooks' HMAC and the JWT code only when they
+//! ask for them (the `schemars`, `webhooks` and `study-tokens` features), no crypto at all
+//! without TLS, and never the crates of the tests or the mocks.
 
 use std::process::Command;
 
 /// The crates `prolific-sdk` compiles for a user, with `features` on top of the defaults.
 fn normal_dependencies(features: &[&str]) -> String {
+    tree(&[], features)
+}
+
+/// The crates `prolific-sdk` compiles for a user, with `flags` (`--no-default-features`) and
+/// `features`.
+fn tree(flags: &[&str], features: &[&str]) -> String {
     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../sdk/Cargo.toml");
     let output = Command::new(env!("CARGO"))
         .args(["tree", "--manifest-path", manifest, "--edges", "normal"])
         .args(["--prefix", "none", "--offline", "--locked"])
+        .args(flags)
         .args(features.iter().flat_map(|f| ["--features", f]))
         .output()
         .expect("cargo tree runs");
@@ -50,4 +58,27 @@ fn a_default_build_compiles_no_jwt_code_and_study_tokens_brings_it() {
     for absent in ["rsa", "ring"] {
         assert!(!has(&with_tokens, absent), "{absent} in {with_tokens}");
     }
+}
+
+#[test]
+fn without_default_features_or_opt_ins_no_crypto_crate_is_compiled() {
+    let has = |tree: &str, name: &str| tree.lines().any(|l| l.starts_with(&format!("{name} v")));
+    let bare = tree(&["--no-default-features"], &[]);
+    assert!(has(&bare, "reqwest"), "{bare}");
+    for crypto in [
+        "hmac",
+        "sha2",
+        "jsonwebtoken",
+        "aws-lc-rs",
+        "ring",
+        "rsa",
+        "rustls",
+    ] {
+        assert!(!has(&bare, crypto), "{crypto} in {bare}");
+    }
+    let webhooks = tree(&["--no-default-features"], &["webhooks"]);
+    for crypto in ["hmac", "sha2"] {
+        assert!(has(&webhooks, crypto), "{crypto} not in {webhooks}");
+    }
+    assert!(!has(&webhooks, "jsonwebtoken"), "{webhooks}");
 }

@@ -66,13 +66,26 @@ pub fn run(root: &Path) -> ExitCode {
                 "--locked",
             ],
         ),
-        // The study-token verifier builds on its own, even without the default TLS (it brings
-        // its own crypto backend then).
+        // Each crypto feature compiles on its own, even without the default TLS (the study
+        // tokens then bring their own crypto backend).
         Step::new(
-            "the SDK with study-tokens",
+            "the SDK with webhooks alone",
             &cargo,
             &[
-                "build",
+                "check",
+                "-p",
+                "prolific-sdk",
+                "--no-default-features",
+                "--features",
+                "webhooks",
+                "--locked",
+            ],
+        ),
+        Step::new(
+            "the SDK with study-tokens alone",
+            &cargo,
+            &[
+                "check",
                 "-p",
                 "prolific-sdk",
                 "--no-default-features",
@@ -130,7 +143,7 @@ pub fn run(root: &Path) -> ExitCode {
             "prolific-sdk",
             "--no-deps",
             "--features",
-            "study-tokens",
+            "webhooks,study-tokens",
             "--locked",
         ],
     );
