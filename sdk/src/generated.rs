@@ -172,17 +172,7 @@ pub mod types {
     ///Where a batch stands: `UNINITIALISED` (made, no tasks yet), `PROCESSING` (its tasks are being made), `READY` (it can be attached to a study), `ERROR` (something failed; its data may not be usable).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AiTaskBuilderBatchStatus {
         #[serde(rename = "UNINITIALISED")]
         Uninitialised,
@@ -194,7 +184,7 @@ pub mod types {
         Error,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for AiTaskBuilderBatchStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -203,7 +193,7 @@ pub mod types {
                 Self::Processing => f.write_str("PROCESSING"),
                 Self::Ready => f.write_str("READY"),
                 Self::Error => f.write_str("ERROR"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -329,17 +319,7 @@ pub mod types {
     ///Where a dataset stands: `UNINITIALISED` (made, nothing uploaded yet; a new dataset's status), `PROCESSING` (its files are being made into datapoints), `READY` (a batch can be set up with it), `ERROR` (processing failed; its data may not be usable).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AiTaskBuilderDatasetStatus {
         #[serde(rename = "ERROR")]
         Error,
@@ -351,7 +331,7 @@ pub mod types {
         Uninitialised,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for AiTaskBuilderDatasetStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -360,7 +340,7 @@ pub mod types {
                 Self::Processing => f.write_str("PROCESSING"),
                 Self::Ready => f.write_str("READY"),
                 Self::Uninitialised => f.write_str("UNINITIALISED"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -1335,17 +1315,7 @@ pub mod types {
     ///Where a study's data is collected in AI Task Builder: `AI_TASK_BUILDER_BATCH` (a batch) or `AI_TASK_BUILDER_COLLECTION` (a collection).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum BaseStudyDataCollectionMethod {
         #[serde(rename = "AI_TASK_BUILDER_BATCH")]
         AiTaskBuilderBatch,
@@ -1353,7 +1323,7 @@ pub mod types {
         AiTaskBuilderCollection,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for BaseStudyDataCollectionMethod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1362,7 +1332,7 @@ pub mod types {
                 Self::AiTaskBuilderCollection => {
                     f.write_str("AI_TASK_BUILDER_COLLECTION")
                 }
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -1926,17 +1896,7 @@ pub mod types {
     ///Where a sync job stands: `queued` (waiting for a worker), `processing` (making tasks), `complete` or `failed` (the last two are final).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum BatchSyncJobStatus {
         #[serde(rename = "queued")]
         Queued,
@@ -1948,7 +1908,7 @@ pub mod types {
         Failed,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for BatchSyncJobStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1957,7 +1917,7 @@ pub mod types {
                 Self::Processing => f.write_str("processing"),
                 Self::Complete => f.write_str("complete"),
                 Self::Failed => f.write_str("failed"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -3296,17 +3256,7 @@ pub mod types {
     ///The kind of instruction answered: `multiple_choice`, `free_text`, `free_text_with_unit`, `multiple_choice_with_free_text` or `file_upload`.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum CollectionResponseResponseType {
         #[serde(rename = "multiple_choice")]
         MultipleChoice,
@@ -3320,7 +3270,7 @@ pub mod types {
         FileUpload,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for CollectionResponseResponseType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3332,7 +3282,7 @@ pub mod types {
                     f.write_str("multiple_choice_with_free_text")
                 }
                 Self::FileUpload => f.write_str("file_upload"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -3443,17 +3393,7 @@ pub mod types {
     ///Who gives the code, the participant or the researcher; left out, the participant
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum CompletionCodeActor {
         #[serde(rename = "participant")]
         Participant,
@@ -3461,14 +3401,14 @@ pub mod types {
         Researcher,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for CompletionCodeActor {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Participant => f.write_str("participant"),
                 Self::Researcher => f.write_str("researcher"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -3503,17 +3443,7 @@ pub mod types {
     ///What the code means
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum CompletionCodeCodeType {
         #[serde(rename = "COMPLETED")]
         Completed,
@@ -3533,7 +3463,7 @@ pub mod types {
         FixedScreenout,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for CompletionCodeCodeType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3546,7 +3476,7 @@ pub mod types {
                 Self::NoConsent => f.write_str("NO_CONSENT"),
                 Self::Other => f.write_str("OTHER"),
                 Self::FixedScreenout => f.write_str("FIXED_SCREENOUT"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -4631,17 +4561,7 @@ pub mod types {
     ///Where an import job stands: `uninitialised` (the upload link was made, no file sent yet), `queued` (the file arrived and waits for an earlier import), `processing`, then one of `complete` (every record kept), `partial` (some refused), `failed` (nothing kept) or `pending_schema` (held until the dataset has a schema).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasetImportJobStatus {
         #[serde(rename = "uninitialised")]
         Uninitialised,
@@ -4659,7 +4579,7 @@ pub mod types {
         PendingSchema,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for DatasetImportJobStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4671,7 +4591,7 @@ pub mod types {
                 Self::Partial => f.write_str("partial"),
                 Self::Failed => f.write_str("failed"),
                 Self::PendingSchema => f.write_str("pending_schema"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -4778,17 +4698,7 @@ pub mod types {
     ///What a field holds: `text` (shown to participants), `image_url`, `audio_url`, `video_url` (a link to media shown to participants), `metadata` (kept in exports, never shown) or `task_group_id` (records with the same value go to the same participant in one submission; at most one field of a schema).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DatasetSchemaFieldType {
         #[serde(rename = "text")]
         Text,
@@ -4804,7 +4714,7 @@ pub mod types {
         TaskGroupId,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for DatasetSchemaFieldType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4815,7 +4725,7 @@ pub mod types {
                 Self::VideoUrl => f.write_str("video_url"),
                 Self::Metadata => f.write_str("metadata"),
                 Self::TaskGroupId => f.write_str("task_group_id"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -6222,17 +6132,7 @@ pub mod types {
     ///What the invitee may do once they accept
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum InvitationRole {
         #[serde(rename = "WORKSPACE_ADMIN")]
         WorkspaceAdmin,
@@ -6240,14 +6140,14 @@ pub mod types {
         WorkspaceCollaborator,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for InvitationRole {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::WorkspaceAdmin => f.write_str("WORKSPACE_ADMIN"),
                 Self::WorkspaceCollaborator => f.write_str("WORKSPACE_COLLABORATOR"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -6282,17 +6182,7 @@ pub mod types {
     ///Whether the invitation is still open or accepted
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum InvitationStatus {
         #[serde(rename = "INVITED")]
         Invited,
@@ -6300,14 +6190,14 @@ pub mod types {
         Accepted,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for InvitationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Invited => f.write_str("INVITED"),
                 Self::Accepted => f.write_str("ACCEPTED"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -6534,17 +6424,7 @@ pub mod types {
     ///The topic the participant chose for it
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MessageDataCategory {
         #[serde(rename = "payment-timing")]
         PaymentTiming,
@@ -6560,7 +6440,7 @@ pub mod types {
         Other,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for MessageDataCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6571,7 +6451,7 @@ pub mod types {
                 Self::Feedback => f.write_str("feedback"),
                 Self::Rejections => f.write_str("rejections"),
                 Self::Other => f.write_str("other"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -6702,17 +6582,7 @@ pub mod types {
     ///Where the collection is, from unpublished to active
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MutuallyExclusiveStudyCollectionDetailStatus {
         #[serde(rename = "ACTIVE")]
         Active,
@@ -6728,7 +6598,7 @@ pub mod types {
         Scheduled,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for MutuallyExclusiveStudyCollectionDetailStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6739,7 +6609,7 @@ pub mod types {
                 Self::Publishing => f.write_str("PUBLISHING"),
                 Self::AwaitingReview => f.write_str("AWAITING_REVIEW"),
                 Self::Scheduled => f.write_str("SCHEDULED"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -6808,17 +6678,7 @@ pub mod types {
     ///Where the collection is, from unpublished to active
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MutuallyExclusiveStudyCollectionListStatus {
         #[serde(rename = "ACTIVE")]
         Active,
@@ -6834,7 +6694,7 @@ pub mod types {
         Scheduled,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for MutuallyExclusiveStudyCollectionListStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6845,7 +6705,7 @@ pub mod types {
                 Self::Publishing => f.write_str("PUBLISHING"),
                 Self::AwaitingReview => f.write_str("AWAITING_REVIEW"),
                 Self::Scheduled => f.write_str("SCHEDULED"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -7169,17 +7029,7 @@ pub mod types {
     ///Who may see a project, `PRIVATE` (the workspace's members) or `PUBLIC` (participants too).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ProjectType {
         #[serde(rename = "PRIVATE")]
         Private,
@@ -7187,14 +7037,14 @@ pub mod types {
         Public,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for ProjectType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Private => f.write_str("PRIVATE"),
                 Self::Public => f.write_str("PUBLIC"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -7252,17 +7102,7 @@ pub mod types {
     ///Whether a public project's details are shown to participants, `ENABLED` or `DISABLED`.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum PublicProjectStatus {
         #[serde(rename = "ENABLED")]
         Enabled,
@@ -7270,14 +7110,14 @@ pub mod types {
         Disabled,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for PublicProjectStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Enabled => f.write_str("ENABLED"),
                 Self::Disabled => f.write_str("DISABLED"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -7380,17 +7220,7 @@ pub mod types {
     ///What the bounds are, integers or dates; a range set on the filter uses the same
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum RangeFilterListDetailedResponseDataType {
         #[serde(rename = "date")]
         Date,
@@ -7398,14 +7228,14 @@ pub mod types {
         Integer,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for RangeFilterListDetailedResponseDataType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Date => f.write_str("date"),
                 Self::Integer => f.write_str("integer"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -7796,17 +7626,7 @@ pub mod types {
     ///Where the submission is
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ReturnRequestedResponseStatus {
         #[serde(rename = "ACTIVE")]
         Active,
@@ -7828,7 +7648,7 @@ pub mod types {
         Unknown,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for ReturnRequestedResponseStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -7842,7 +7662,7 @@ pub mod types {
                 Self::Returned => f.write_str("RETURNED"),
                 Self::TimedOut => f.write_str("TIMED-OUT"),
                 Self::Unknown => f.write_str("UNKNOWN"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -7905,17 +7725,7 @@ pub mod types {
     ///The currency of a reward recommendation (ISO 4217).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum RewardRecommendationCurrency {
         #[serde(rename = "USD")]
         Usd,
@@ -7923,14 +7733,14 @@ pub mod types {
         Gbp,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for RewardRecommendationCurrency {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Usd => f.write_str("USD"),
                 Self::Gbp => f.write_str("GBP"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -8126,17 +7936,7 @@ pub mod types {
     ///Where a migration stands: `processing`, then one of `complete` (every datapoint redone), `partial` (some fields could not be converted and were emptied) or `failed`.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SchemaMigrationJobStatus {
         #[serde(rename = "processing")]
         Processing,
@@ -8148,7 +7948,7 @@ pub mod types {
         Failed,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for SchemaMigrationJobStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8157,7 +7957,7 @@ pub mod types {
                 Self::Complete => f.write_str("complete"),
                 Self::Partial => f.write_str("partial"),
                 Self::Failed => f.write_str("failed"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -8299,17 +8099,7 @@ pub mod types {
     ///What the ids of `choices` are
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SelectFilterListDetailedResponseDataType {
         #[serde(rename = "ChoiceID")]
         ChoiceId,
@@ -8321,7 +8111,7 @@ pub mod types {
         ParticipantGroupId,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for SelectFilterListDetailedResponseDataType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8330,7 +8120,7 @@ pub mod types {
                 Self::ParticipantId => f.write_str("ParticipantID"),
                 Self::StudyId => f.write_str("StudyID"),
                 Self::ParticipantGroupId => f.write_str("ParticipantGroupID"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -8678,17 +8468,7 @@ pub mod types {
     ///`StudyContentWarningsItem`
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum StudyContentWarningsItem {
         #[serde(rename = "sensitive")]
         Sensitive,
@@ -8696,14 +8476,14 @@ pub mod types {
         Explicit,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for StudyContentWarningsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Sensitive => f.write_str("sensitive"),
                 Self::Explicit => f.write_str("explicit"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -8805,17 +8585,7 @@ pub mod types {
     ///`StudyDeviceCompatibilityItem`
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum StudyDeviceCompatibilityItem {
         #[serde(rename = "desktop")]
         Desktop,
@@ -8825,7 +8595,7 @@ pub mod types {
         Mobile,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for StudyDeviceCompatibilityItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8833,7 +8603,7 @@ pub mod types {
                 Self::Desktop => f.write_str("desktop"),
                 Self::Tablet => f.write_str("tablet"),
                 Self::Mobile => f.write_str("mobile"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -8891,17 +8661,7 @@ pub mod types {
     ///`StudyPeripheralRequirementsItem`
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum StudyPeripheralRequirementsItem {
         #[serde(rename = "audio")]
         Audio,
@@ -8913,7 +8673,7 @@ pub mod types {
         Microphone,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for StudyPeripheralRequirementsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8922,7 +8682,7 @@ pub mod types {
                 Self::Camera => f.write_str("camera"),
                 Self::Download => f.write_str("download"),
                 Self::Microphone => f.write_str("microphone"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -9335,17 +9095,7 @@ pub mod types {
     ///How the study learns a participant's Prolific id: `question` (the study asks for it), `url_parameters` (read from the URL) or `not_required`
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum StudyProlificIdOption {
         #[serde(rename = "question")]
         Question,
@@ -9355,7 +9105,7 @@ pub mod types {
         NotRequired,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for StudyProlificIdOption {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -9363,7 +9113,7 @@ pub mod types {
                 Self::Question => f.write_str("question"),
                 Self::UrlParameters => f.write_str("url_parameters"),
                 Self::NotRequired => f.write_str("not_required"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -9453,17 +9203,7 @@ pub mod types {
     ///Where the study is in its life, from draft to completed
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum StudyShortStatus {
         #[serde(rename = "UNPUBLISHED")]
         Unpublished,
@@ -9481,7 +9221,7 @@ pub mod types {
         Completed,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for StudyShortStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -9493,7 +9233,7 @@ pub mod types {
                 Self::AwaitingReview => f.write_str("AWAITING REVIEW"),
                 Self::Paused => f.write_str("PAUSED"),
                 Self::Completed => f.write_str("COMPLETED"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -9533,17 +9273,7 @@ pub mod types {
     ///The kind of sample the study recruits. Deprecated
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum StudyShortStudyType {
         #[serde(rename = "SINGLE")]
         Single,
@@ -9553,7 +9283,7 @@ pub mod types {
         UsRepSample,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for StudyShortStudyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -9561,7 +9291,7 @@ pub mod types {
                 Self::Single => f.write_str("SINGLE"),
                 Self::UkRepSample => f.write_str("UK_REP_SAMPLE"),
                 Self::UsRepSample => f.write_str("US_REP_SAMPLE"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -9597,17 +9327,7 @@ pub mod types {
     ///Where the study is in its life; `publish_study` moves it
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum StudyStatus {
         #[serde(rename = "UNPUBLISHED")]
         Unpublished,
@@ -9625,7 +9345,7 @@ pub mod types {
         Completed,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for StudyStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -9637,7 +9357,7 @@ pub mod types {
                 Self::AwaitingReview => f.write_str("AWAITING REVIEW"),
                 Self::Paused => f.write_str("PAUSED"),
                 Self::Completed => f.write_str("COMPLETED"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -9677,17 +9397,7 @@ pub mod types {
     ///`StudyStudyLabelsItem`
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum StudyStudyLabelsItem {
         #[serde(rename = "survey")]
         Survey,
@@ -9701,7 +9411,7 @@ pub mod types {
         Other,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for StudyStudyLabelsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -9711,7 +9421,7 @@ pub mod types {
                 Self::Annotation => f.write_str("annotation"),
                 Self::Interview => f.write_str("interview"),
                 Self::Other => f.write_str("other"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -9953,17 +9663,7 @@ pub mod types {
     ///Where the submission is, from reserved to approved or rejected
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SubmissionDetailStatus {
         #[serde(rename = "ACTIVE")]
         Active,
@@ -9987,7 +9687,7 @@ pub mod types {
         Unknown,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for SubmissionDetailStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -10002,7 +9702,7 @@ pub mod types {
                 Self::TimedOut => f.write_str("TIMED-OUT"),
                 Self::ScreenedOut => f.write_str("SCREENED OUT"),
                 Self::Unknown => f.write_str("UNKNOWN"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -10088,17 +9788,7 @@ pub mod types {
     ///Where the submission is, from reserved to approved or rejected
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SubmissionShortStatus {
         #[serde(rename = "RESERVED")]
         Reserved,
@@ -10118,7 +9808,7 @@ pub mod types {
         ScreenedOut,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for SubmissionShortStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -10131,7 +9821,7 @@ pub mod types {
                 Self::Returned => f.write_str("RETURNED"),
                 Self::Rejected => f.write_str("REJECTED"),
                 Self::ScreenedOut => f.write_str("SCREENED OUT"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -10172,17 +9862,7 @@ pub mod types {
     ///Where the submission is, from reserved to approved or rejected
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SubmissionStatus {
         #[serde(rename = "ACTIVE")]
         Active,
@@ -10204,7 +9884,7 @@ pub mod types {
         Unknown,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for SubmissionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -10218,7 +9898,7 @@ pub mod types {
                 Self::TimedOut => f.write_str("TIMED-OUT"),
                 Self::ScreenedOut => f.write_str("SCREENED OUT"),
                 Self::Unknown => f.write_str("UNKNOWN"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -10633,17 +10313,7 @@ pub mod types {
     ///Whether it was delivered; `FAILED` when the URL did not answer 2xx
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SubscriptionEventStatus {
         #[serde(rename = "PENDING")]
         Pending,
@@ -10653,7 +10323,7 @@ pub mod types {
         Failed,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for SubscriptionEventStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -10661,7 +10331,7 @@ pub mod types {
                 Self::Pending => f.write_str("PENDING"),
                 Self::Succeeded => f.write_str("SUCCEEDED"),
                 Self::Failed => f.write_str("FAILED"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -10947,17 +10617,7 @@ pub mod types {
     ///How many options a question takes, `single` or `multiple`.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SurveyQuestionType {
         #[serde(rename = "single")]
         Single,
@@ -10965,14 +10625,14 @@ pub mod types {
         Multiple,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for SurveyQuestionType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Single => f.write_str("single"),
                 Self::Multiple => f.write_str("multiple"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -11213,17 +10873,7 @@ pub mod types {
     ///The kind of an instruction: `multiple_choice` (pick among its options), `free_text` (write an answer), `free_text_with_unit` (a value and its unit), `multiple_choice_with_free_text` (options, each with a text box) or `file_upload` (upload files).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum TaskBuilderInstructionType {
         #[serde(rename = "multiple_choice")]
         MultipleChoice,
@@ -11237,7 +10887,7 @@ pub mod types {
         FileUpload,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for TaskBuilderInstructionType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -11249,7 +10899,7 @@ pub mod types {
                     f.write_str("multiple_choice_with_free_text")
                 }
                 Self::FileUpload => f.write_str("file_upload"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -11376,17 +11026,7 @@ pub mod types {
     ///What an instruction or a content block belongs to, a `batch` or a `collection`.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum TaskBuilderParentType {
         #[serde(rename = "batch")]
         Batch,
@@ -11394,14 +11034,14 @@ pub mod types {
         Collection,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for TaskBuilderParentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Batch => f.write_str("batch"),
                 Self::Collection => f.write_str("collection"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -11436,17 +11076,7 @@ pub mod types {
     ///Where the unit picker sits: `prefix`, before the answer field (a currency sign), or `suffix`, after it (a measure).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum TaskBuilderUnitPosition {
         #[serde(rename = "prefix")]
         Prefix,
@@ -11454,14 +11084,14 @@ pub mod types {
         Suffix,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for TaskBuilderUnitPosition {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Prefix => f.write_str("prefix"),
                 Self::Suffix => f.write_str("suffix"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -11836,17 +11466,7 @@ pub mod types {
     ///What the limits apply to: `number` (the entry must be a number, and `min`/`max` bound it) or `string` (the entry is text, and `min`/`max` bound its length).
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ValidationRuleType {
         #[serde(rename = "number")]
         Number,
@@ -11854,14 +11474,14 @@ pub mod types {
         String,
         ///A value this SDK does not know yet, as Prolific sent it (the enum policy: spec/README.md). Match the known variants and keep a wildcard arm for this one.
         #[serde(untagged)]
-        Unrecognized(::std::string::String),
+        Unrecognized(crate::Unrecognized),
     }
     impl ::std::fmt::Display for ValidationRuleType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
                 Self::Number => f.write_str("number"),
                 Self::String => f.write_str("string"),
-                Self::Unrecognized(value) => f.write_str(value),
+                Self::Unrecognized(value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -36411,6 +36031,311 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AiTaskBuilderBatchStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AiTaskBuilderDatasetStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BaseStudyDataCollectionMethod {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BatchSyncJobStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CollectionResponseResponseType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CompletionCodeActor {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CompletionCodeCodeType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DatasetImportJobStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DatasetSchemaFieldType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InvitationRole {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InvitationStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MessageDataCategory {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for MutuallyExclusiveStudyCollectionDetailStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MutuallyExclusiveStudyCollectionListStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProjectType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PublicProjectStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RangeFilterListDetailedResponseDataType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReturnRequestedResponseStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RewardRecommendationCurrency {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SchemaMigrationJobStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SelectFilterListDetailedResponseDataType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StudyContentWarningsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StudyDeviceCompatibilityItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StudyPeripheralRequirementsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StudyProlificIdOption {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StudyShortStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StudyShortStudyType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StudyStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StudyStudyLabelsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SubmissionDetailStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SubmissionShortStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SubmissionStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SubscriptionEventStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SurveyQuestionType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskBuilderInstructionType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskBuilderParentType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskBuilderUnitPosition {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ValidationRuleType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
         }
     }
 }

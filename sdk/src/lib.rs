@@ -99,6 +99,7 @@ pub mod study_tokens;
 mod text;
 mod token;
 pub mod transfer;
+mod unrecognized;
 mod upload;
 mod validate;
 #[cfg(feature = "webhooks")]
@@ -128,6 +129,7 @@ pub use secret::SecretString;
 pub use text::{Text, TextOr};
 pub use token::Token;
 pub use transfer::{DownloadLink, TransferError, UploadLink};
+pub use unrecognized::Unrecognized;
 pub use upload::FilePart;
 
 /// The HTTP client the SDK sends through, re-exported so that a custom client

@@ -31,7 +31,7 @@
 //! - `closed_requests`: every struct only requests hold refuses a key it does not know
 //!   (`deny_unknown_fields`), so a body built from JSON loses nothing;
 //! - `open_enums`: every enum a response can hold reads a value this SDK does not know as
-//!   `Unrecognized(String)` instead of failing the response; enums only requests hold stay
+//!   `Unrecognized(crate::Unrecognized)` instead of failing the response; enums only requests hold stay
 //!   closed.
 //!
 //! The mocks' module has steps of its own: `mock_paths`, every path-parameter setter matches

@@ -4,8 +4,11 @@
 //! enums are closed, so one new value made every answer that carried it undecodable. Each such
 //! enum gets a last variant, `Unrecognized`, which serde reads for anything the other variants
 //! do not, and writes back as it came:
-//! - an enum of values (`status`): `Unrecognized(String)`, `#[serde(untagged)]`; `Display`
-//!   prints it as it came too;
+//! - an enum of values (`status`): `Unrecognized(crate::Unrecognized)`, which only the SDK
+//!   makes (so a known value always reads as its own variant) and which gives the text with
+//!   `as_str()`; the enum's `Deserialize` is the step's own, through
+//!   `crate::unrecognized::deserialize` (its `FromStr`, else `Unrecognized`: one pass, where
+//!   serde's `untagged` variant would buffer every value); `Display` prints it as it came too;
 //! - an untagged enum of shapes (`CompletionCodeAction`, `StudyFilter`):
 //!   `Unrecognized(serde_json::Value)`.
 //!
@@ -167,6 +170,17 @@ pub fn keep_unknown_values(file: &mut syn::File, names: &[String]) -> Result<usi
             continue;
         }
         open(enumeration)?;
+        let ty = syn::Ident::new(name, proc_macro2::Span::call_site());
+        types.push(parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #ty {
+                fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    crate::unrecognized::deserialize(deserializer, Self::Unrecognized)
+                }
+            }
+        });
         let display = types.iter_mut().find_map(|item| match item {
             Item::Impl(i) if implements(i, "Display", name) => Some(i),
             _ => None,
@@ -207,7 +221,8 @@ fn open_shapes(enumeration: &mut ItemEnum) -> Result<(), String> {
     Ok(())
 }
 
-/// Adds the variant, and drops `Copy` (a `String` is not `Copy`).
+/// Adds the variant, and drops `Copy` (a `String` is not `Copy`) and the derived `Deserialize`
+/// (the step writes its own).
 fn open(enumeration: &mut ItemEnum) -> Result<(), String> {
     let name = enumeration.ident.to_string();
     if enumeration.variants.iter().any(|v| v.ident == VARIANT) {
@@ -234,7 +249,13 @@ fn open(enumeration: &mut ItemEnum) -> Result<(), String> {
         let derived: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> = list
             .parse_args_with(syn::punctuated::Punctuated::parse_terminated)
             .map_err(|e| format!("`{name}`'s derive does not parse: {e}"))?;
-        let kept: Vec<&syn::Path> = derived.iter().filter(|p| !p.is_ident("Copy")).collect();
+        // Read by `crate::unrecognized::deserialize` instead of serde's derive, which would
+        // buffer every value to try the `untagged` variant.
+        let kept: Vec<&syn::Path> = derived
+            .iter()
+            .filter(|p| !p.is_ident("Copy"))
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Deserialize"))
+            .collect();
         *attr = parse_quote!(#[derive(#(#kept),*)]);
     }
     let doc = "A value this SDK does not know yet, as Prolific sent it (the enum policy: \
@@ -243,7 +264,7 @@ fn open(enumeration: &mut ItemEnum) -> Result<(), String> {
     enumeration.variants.push(parse_quote! {
         #[doc = #doc]
         #[serde(untagged)]
-        #variant(::std::string::String)
+        #variant(crate::Unrecognized)
     });
     Ok(())
 }
@@ -279,7 +300,7 @@ fn display_as_it_came(display: &mut ItemImpl, name: &str) -> Result<(), String> 
     };
     matched.expr = parse_quote!(self);
     let variant = syn::Ident::new(VARIANT, proc_macro2::Span::call_site());
-    let arm: Arm = parse_quote!(Self::#variant(value) => f.write_str(value),);
+    let arm: Arm = parse_quote!(Self::#variant(value) => f.write_str(value.as_str()),);
     matched.arms.push(arm);
     Ok(())
 }
@@ -320,18 +341,20 @@ mod tests {
         );
         let text = prettyplease::unparse(&file);
         assert!(
-            text.contains(
-                "#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]"
-            ),
+            text.contains("#[derive(::serde::Serialize, Clone, Debug, PartialEq)]"),
             "{text}"
         );
         assert!(
-            text.contains("#[serde(untagged)]\n        Unrecognized(::std::string::String),"),
+            text.contains("#[serde(untagged)]\n        Unrecognized(crate::Unrecognized),"),
             "{text}"
         );
         assert!(text.contains("match self {"), "{text}");
         assert!(
-            text.contains("Self::Unrecognized(value) => f.write_str(value),"),
+            text.contains("Self::Unrecognized(value) => f.write_str(value.as_str()),"),
+            "{text}"
+        );
+        assert!(
+            text.contains("crate::unrecognized::deserialize(deserializer, Self::Unrecognized)"),
             "{text}"
         );
         // `Action` was not named: still closed, still `Copy`.
