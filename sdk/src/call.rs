@@ -155,8 +155,13 @@ pub(crate) const TEXT_HINT: &str =
 /// An error status (declared or not), or a status the spec does not declare: an API error
 /// whatever its body for a 4xx or 5xx, and a decode error for any other status.
 pub(crate) async fn failure(client: &Client, answer: Answer) -> Error {
-    let Answer { response, attempts } = answer;
+    let Answer {
+        mut response,
+        attempts,
+    } = answer;
     let status = response.status();
+    // The body's length is known without them (as in `decode`).
+    let headers = std::mem::take(response.headers_mut());
     let bytes = match read_body(cap(client), JSON_HINT, response, &attempts).await {
         Ok(bytes) => bytes,
         Err(error) => return error,
@@ -164,6 +169,7 @@ pub(crate) async fn failure(client: &Client, answer: Answer) -> Error {
     if status.is_client_error() || status.is_server_error() {
         Error::Api(ApiError {
             status,
+            headers,
             body: ErrorBody::parse(&bytes),
             attempts,
         })

@@ -104,17 +104,35 @@ impl std::error::Error for Error {
 }
 
 /// Prolific answered with an error status.
-#[derive(Debug)]
 pub struct ApiError {
     pub(crate) status: StatusCode,
+    pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) body: ErrorBody,
     pub(crate) attempts: Attempts,
+}
+
+/// The headers by name only: their values are the caller's to read, not every log's.
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.keys().map(|name| name.as_str()).collect();
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("headers", &names)
+            .field("body", &self.body)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
 }
 
 impl ApiError {
     /// The response's status.
     pub fn status(&self) -> StatusCode {
         self.status
+    }
+
+    /// The response's headers: `Retry-After`, a request id to quote to Prolific's support, ...
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
     }
 
     /// The error body, in whichever shape Prolific sent it.
@@ -469,6 +487,7 @@ mod tests {
     fn api(status: u16, body: &[u8]) -> String {
         ApiError {
             status: StatusCode::from_u16(status).unwrap(),
+            headers: Default::default(),
             body: ErrorBody::parse(body),
             attempts: Attempts::once(),
         }

@@ -266,6 +266,25 @@ async fn a_retry_after_beyond_the_total_wait_is_not_waited_for() {
 }
 
 #[tokio::test]
+async fn an_api_error_gives_the_answers_headers() {
+    let server = Loopback::start(vec![
+        Canned::json(403, &serde_json::json!({"message": "Forbidden"}))
+            .with_header("x-request-id", "req-42")
+            .with_header("retry-after", "7"),
+    ])
+    .await;
+    let error = create(&client(&server)).await.unwrap_err();
+    let prolific_sdk::Error::Api(api) = &error else {
+        panic!("{error:?}")
+    };
+    let header = |name: &str| api.headers().get(name).and_then(|v| v.to_str().ok());
+    assert_eq!(header("x-request-id"), Some("req-42"));
+    assert_eq!(header("retry-after"), Some("7"));
+    // The error's line is as before: no header in it.
+    assert!(!error.to_string().contains("req-42"), "{error}");
+}
+
+#[tokio::test]
 async fn the_longest_retry_delay_is_the_users_to_set() {
     // A Retry-After of 2 s is waited for by default (up to 30 s)...
     let server = Loopback::start(vec![too_many("2"), created()]).await;
