@@ -161,7 +161,7 @@ pub(crate) async fn failure(client: &Client, answer: Answer) -> Error {
     } = answer;
     let status = response.status();
     // The body's length is known without them (as in `decode`).
-    let headers = std::mem::take(response.headers_mut());
+    let headers = Box::new(std::mem::take(response.headers_mut()));
     let bytes = match read_body(cap(client), JSON_HINT, response, &attempts).await {
         Ok(bytes) => bytes,
         Err(error) => return error,

@@ -106,7 +106,8 @@ impl std::error::Error for Error {
 /// Prolific answered with an error status.
 pub struct ApiError {
     pub(crate) status: StatusCode,
-    pub(crate) headers: reqwest::header::HeaderMap,
+    // Boxed: every `Result<_, Error>` carries the size of its largest variant.
+    pub(crate) headers: Box<reqwest::header::HeaderMap>,
     pub(crate) body: ErrorBody,
     pub(crate) attempts: Attempts,
 }
