@@ -1,9 +1,10 @@
-//! What the SDK does to every request the generated client sends: check, authenticate,
-//! identify, retry, trace. Responses are read by `call.rs`, not here.
+//! What the SDK does to every request the generated client sends: authenticate, identify,
+//! retry, trace (each request was checked before, by `operation::check`). Responses are read
+//! by `call.rs`, not here.
 //!
 //! The generator is set to `HooksMode::Expected` (xtask/src/codegen.rs), so the `pre` hook's
-//! implementation is required: without it the crate does not compile. Sending is [`send`],
-//! which each generated `send()` calls with its operation.
+//! implementation is required: without it the crate does not compile; it does nothing (see
+//! the impl). Sending is [`send`], which each generated `send()` calls with its operation.
 
 use std::time::{Duration, Instant};
 
@@ -18,15 +19,16 @@ use crate::generated::Client;
 use crate::operation::Operation;
 use crate::retry;
 
+/// The generator requires the hooks (`HooksMode::Expected`), and the generated `send()` calls
+/// `pre`; the trait is public, so anyone who depends on progenitor-client can call it too, on a
+/// request of their own, to any host. So `pre` does nothing: the token goes on a request only
+/// in [`send`], which only the SDK's own `send()` reaches (tests/public_api.rs).
 impl ClientHooks<Config> for Client {
     async fn pre<E>(
         &self,
-        request: &mut reqwest::Request,
+        _request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        // The request was checked before the hooks (`operation::check`, called by each
-        // generated `send()` with the typed body).
-        stamp(self.inner(), request);
         Ok(())
     }
 }
@@ -103,6 +105,7 @@ async fn attempts(
     span: &tracing::Span,
 ) -> Exchange {
     let config = client.inner();
+    stamp(config, &mut request);
     let mut policy = config.retry;
     if let Some(retries) = call.max_retries {
         policy.max_retries = retries;
