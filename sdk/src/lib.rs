@@ -24,11 +24,17 @@
 //!
 //! # The operations
 //! [`Client`] has one method per operation of the spec, each returning a request builder from
-//! [`builder`] whose `send()` returns [`ResponseValue`] of a type from [`types`]: list, create,
-//! read, update and delete participant groups, and list, add and remove their members; and
-//! read the account a token belongs to (`get_user`, a cheap check that a token works); list,
-//! create, read and update workspaces, and read a workspace's balance.
-//! Optional fields take a plain value or an `Option` ([`IntoOptional`]).
+//! [`builder`] whose `send()` returns [`ResponseValue`] of a type from [`types`]: every
+//! operation Prolific documents today (participant groups, workspaces and projects, studies and
+//! their submissions, bonuses, messages, filters and filter sets, surveys, hooks, credential
+//! pools, the AI Task Builder, ...), grouped by resource in these docs and listed in
+//! `sdk/OPERATIONS.md`, and those it dropped lately, `#[deprecated]` for a release. A cheap
+//! check that a token works: `get_user`. Optional fields take a plain value or an `Option`
+//! ([`IntoOptional`]).
+//!
+//! [`ResponseValue`] is progenitor-client's, part of this API on purpose (its status, headers
+//! and `into_inner()`): the SDK pins that crate exactly, so it changes only in a release of
+//! this one.
 //!
 //! # What every call does
 //! - Sends `Authorization: Token <token>` (marked sensitive) and

@@ -1,5 +1,5 @@
-//! What several test files need from the SDK itself (the tests crate's library cannot depend
-//! on the SDK: the SDK's example depends on it).
+//! What several test files share: a client of a loopback server, the token no output may
+//! show, a valid create, a signed webhook delivery, signed study tokens.
 
 #![allow(dead_code)] // each test binary uses its own part
 
