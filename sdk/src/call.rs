@@ -14,7 +14,9 @@ use progenitor_client::{Error as GeneratedError, ResponseValue};
 use serde::de::DeserializeOwned;
 
 use crate::Client;
-use crate::error::{ApiError, Attempts, DecodeError, Error, ErrorBody, TransportError, excerpt};
+use crate::error::{
+    ApiError, Attempts, DecodeError, Error, ErrorBody, TransportError, ValidationError, excerpt,
+};
 use crate::text::{Text, TextOr};
 
 /// What sending a request gave (`hooks::send`): the last attempt's outcome, and the attempts.
@@ -187,8 +189,16 @@ pub(crate) async fn failure(client: &Client, answer: Answer) -> Error {
 /// built, or a check's refusal. Nothing was sent.
 fn before_response(error: GeneratedError<Infallible>) -> Error {
     match error {
-        GeneratedError::InvalidRequest(message) | GeneratedError::Custom(message) => {
-            Error::Validation(message)
+        GeneratedError::InvalidRequest(message) => Error::Validation(ValidationError::new(message)),
+        // `operation::check`'s refusal: a prose rule's carries its name (`refused_by`).
+        GeneratedError::Custom(message) => {
+            Error::Validation(match message.split_once(crate::operation::RULE_SEPARATOR) {
+                Some((rule, message)) => ValidationError {
+                    rule: Some(rule.to_string()),
+                    message: message.to_string(),
+                },
+                None => ValidationError::new(message),
+            })
         }
         GeneratedError::CommunicationError(source)
         | GeneratedError::ResponseBodyError(source)
@@ -203,10 +213,12 @@ fn before_response(error: GeneratedError<Infallible>) -> Error {
         // That part reads no response, so progenitor decodes none; were that to change, the
         // error still says what happened, without inventing a status.
         other @ (GeneratedError::InvalidResponsePayload(..)
-        | GeneratedError::UnexpectedResponse(_)) => Error::Validation(format!(
-            "the generated client read a response before the SDK did ({other}); this is a bug \
+        | GeneratedError::UnexpectedResponse(_)) => {
+            Error::Validation(ValidationError::new(format!(
+                "the generated client read a response before the SDK did ({other}); this is a bug \
              in prolific-sdk, please report it"
-        )),
+            )))
+        }
     }
 }
 
@@ -261,8 +273,21 @@ mod tests {
     #[test]
     fn refusals_before_a_response_are_validation_errors() {
         let refused = before_response(GeneratedError::Custom("no name".to_string()));
-        assert!(matches!(refused, Error::Validation(m) if m == "no name"));
+        assert!(matches!(&refused, Error::Validation(v) if v.message() == "no name"));
+        let by_rule = before_response(GeneratedError::Custom(crate::operation::refused_by(
+            "name_not_blank",
+            "no name".to_string(),
+        )));
+        let Error::Validation(by_rule) = by_rule else {
+            panic!("{by_rule:?}")
+        };
+        assert_eq!(
+            (by_rule.rule(), by_rule.message()),
+            (Some("name_not_blank"), "no name")
+        );
         let invalid = before_response(GeneratedError::InvalidRequest("id was not set".into()));
-        assert!(matches!(invalid, Error::Validation(m) if m == "id was not set"));
+        assert!(
+            matches!(&invalid, Error::Validation(v) if v.message() == "id was not set" && v.rule().is_none())
+        );
     }
 }

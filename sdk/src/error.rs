@@ -26,8 +26,9 @@ pub enum Error {
     /// non-error status the spec does not declare for the operation.
     Decode(DecodeError),
     /// The SDK refused the request before sending anything, because it breaks a rule of the
-    /// API (for example an empty `name`).
-    Validation(String),
+    /// API (for example an empty `name`): [`ValidationError::rule`] names the rule, when one of
+    /// the rules the docs state in prose refused it.
+    Validation(ValidationError),
     /// The client cannot be built as configured (a missing token, an `http://` URL, ...).
     Config(String),
     /// A text body streamed to a writer ([`Text::write_to`](crate::Text::write_to)) could not
@@ -82,8 +83,8 @@ impl fmt::Display for Error {
             Error::Api(e) => e.fmt(f),
             Error::Transport(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
-            Error::Validation(message) => {
-                write!(f, "invalid request, nothing was sent: {message}")
+            Error::Validation(refusal) => {
+                write!(f, "invalid request, nothing was sent: {}", refusal.message)
             }
             Error::Config(message) => f.write_str(message),
             Error::Write(e) => e.fmt(f),
@@ -100,6 +101,41 @@ impl std::error::Error for Error {
             Error::Transfer(e) => std::error::Error::source(e),
             _ => None,
         }
+    }
+}
+
+/// A request the SDK refused before sending anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    pub(crate) rule: Option<String>,
+    pub(crate) message: String,
+}
+
+impl ValidationError {
+    /// A refusal that no prose rule made (a path parameter that is not one segment, a
+    /// required field left unset, ...).
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self {
+            rule: None,
+            message: message.into(),
+        }
+    }
+
+    /// The rule the docs state in prose that refused the request, by its name in the spec
+    /// (`x-prose-rules`), e.g. `one_owner`, to match on; `None` for any other refusal.
+    pub fn rule(&self) -> Option<&str> {
+        self.rule.as_deref()
+    }
+
+    /// What is wrong and what to do, in one line.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
     }
 }
 

@@ -55629,7 +55629,11 @@ pub(crate) mod operations {
         path: "/api/v1/filter-sets/",
         may_repeat: true,
         prose_rules: |request, _| {
-            <Rules as ProseRules>::workspace_or_organisation(request)?;
+            <Rules as ProseRules>::workspace_or_organisation(request)
+                .map_err(|message| crate::operation::refused_by(
+                    "workspace_or_organisation",
+                    message,
+                ))?;
             Ok(())
         },
     };
@@ -55646,7 +55650,11 @@ pub(crate) mod operations {
                 .ok_or(
                     concat!("`", "create_filter_set", "` was given no body of its type"),
                 )?;
-            <Rules as ProseRules>::filter_set_has_one_owner(request, body)?;
+            <Rules as ProseRules>::filter_set_has_one_owner(request, body)
+                .map_err(|message| crate::operation::refused_by(
+                    "filter_set_has_one_owner",
+                    message,
+                ))?;
             Ok(())
         },
     };
@@ -55829,7 +55837,11 @@ pub(crate) mod operations {
         path: "/api/v1/messages/",
         may_repeat: true,
         prose_rules: |request, _| {
-            <Rules as ProseRules>::user_or_since(request)?;
+            <Rules as ProseRules>::user_or_since(request)
+                .map_err(|message| crate::operation::refused_by(
+                    "user_or_since",
+                    message,
+                ))?;
             Ok(())
         },
     };
@@ -55877,7 +55889,11 @@ pub(crate) mod operations {
         path: "/api/v1/participant-groups/",
         may_repeat: true,
         prose_rules: |request, _| {
-            <Rules as ProseRules>::workspace_or_project(request)?;
+            <Rules as ProseRules>::workspace_or_project(request)
+                .map_err(|message| crate::operation::refused_by(
+                    "workspace_or_project",
+                    message,
+                ))?;
             Ok(())
         },
     };
@@ -55899,8 +55915,13 @@ pub(crate) mod operations {
                         "` was given no body of its type"
                     ),
                 )?;
-            <Rules as ProseRules>::name_not_blank(request, body)?;
-            <Rules as ProseRules>::one_owner(request, body)?;
+            <Rules as ProseRules>::name_not_blank(request, body)
+                .map_err(|message| crate::operation::refused_by(
+                    "name_not_blank",
+                    message,
+                ))?;
+            <Rules as ProseRules>::one_owner(request, body)
+                .map_err(|message| crate::operation::refused_by("one_owner", message))?;
             Ok(())
         },
     };
@@ -56154,7 +56175,11 @@ pub(crate) mod operations {
                         "` was given no body of its type"
                     ),
                 )?;
-            <Rules as ProseRules>::bonus_or_hourly_reward(request, body)?;
+            <Rules as ProseRules>::bonus_or_hourly_reward(request, body)
+                .map_err(|message| crate::operation::refused_by(
+                    "bonus_or_hourly_reward",
+                    message,
+                ))?;
             Ok(())
         },
     };
@@ -56279,7 +56304,11 @@ pub(crate) mod operations {
                 .ok_or(
                     concat!("`", "test_study_set_up", "` was given no body of its type"),
                 )?;
-            <Rules as ProseRules>::one_test_target(request, body)?;
+            <Rules as ProseRules>::one_test_target(request, body)
+                .map_err(|message| crate::operation::refused_by(
+                    "one_test_target",
+                    message,
+                ))?;
             Ok(())
         },
     };
@@ -56352,7 +56381,11 @@ pub(crate) mod operations {
                         "`", "transition_submission", "` was given no body of its type"
                     ),
                 )?;
-            <Rules as ProseRules>::transition_has_what_its_action_needs(request, body)?;
+            <Rules as ProseRules>::transition_has_what_its_action_needs(request, body)
+                .map_err(|message| crate::operation::refused_by(
+                    "transition_has_what_its_action_needs",
+                    message,
+                ))?;
             Ok(())
         },
     };
@@ -56378,7 +56411,11 @@ pub(crate) mod operations {
                 .ok_or(
                     concat!("`", "create_survey", "` was given no body of its type"),
                 )?;
-            <Rules as ProseRules>::sections_or_questions(request, body)?;
+            <Rules as ProseRules>::sections_or_questions(request, body)
+                .map_err(|message| crate::operation::refused_by(
+                    "sections_or_questions",
+                    message,
+                ))?;
             Ok(())
         },
     };
@@ -56485,7 +56522,11 @@ pub(crate) mod operations {
                 .ok_or(
                     concat!("`", "create_workspace", "` was given no body of its type"),
                 )?;
-            <Rules as ProseRules>::currency_gbp_or_usd(request, body)?;
+            <Rules as ProseRules>::currency_gbp_or_usd(request, body)
+                .map_err(|message| crate::operation::refused_by(
+                    "currency_gbp_or_usd",
+                    message,
+                ))?;
             Ok(())
         },
     };

@@ -128,7 +128,9 @@ pub use client::{
     URL_VARIABLE,
 };
 pub use deprecation::DeprecationNotice;
-pub use error::{ApiError, DecodeError, Error, ErrorBody, TransportError, WriteError};
+pub use error::{
+    ApiError, DecodeError, Error, ErrorBody, TransportError, ValidationError, WriteError,
+};
 pub use generated::{Client, ResponseValue, builder, types};
 pub use optional::IntoOptional;
 pub use secret::SecretString;

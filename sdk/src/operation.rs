@@ -24,6 +24,16 @@ pub(crate) struct Operation {
     pub prose_rules: fn(&Sent<'_>, Option<&dyn Any>) -> Result<(), String>,
 }
 
+/// Between a prose rule's name and its message in a refusal: progenitor's error carries one
+/// `String` from `check` to `call::before_response`, which splits it again into the
+/// [`ValidationError`](crate::ValidationError) users match on. No rule's name holds it.
+pub(crate) const RULE_SEPARATOR: char = '\u{1f}';
+
+/// A prose rule's refusal, as `check` returns it: the rule's name, then its message.
+pub(crate) fn refused_by(rule: &str, message: String) -> String {
+    format!("{rule}{RULE_SEPARATOR}{message}")
+}
+
 /// Checks `request`, built for `operation` with `body` (its typed body, if it has one), before
 /// anything is sent: its path is the operation's (no path parameter changed it), and it keeps
 /// the rules the docs state in prose. Each generated `send()` calls it before the hooks.

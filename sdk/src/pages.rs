@@ -105,7 +105,7 @@ mod tests {
                 asked.borrow_mut().push(at);
                 async move {
                     if Some(at) == broken {
-                        return Err(Error::Validation("page broke".to_string()));
+                        return Err(Error::Validation(crate::ValidationError::new("page broke")));
                     }
                     let first = match paging {
                         Paging::Page => (at - 1) * size,

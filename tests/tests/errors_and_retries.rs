@@ -316,16 +316,52 @@ fn a_first_retry_delay_longer_than_the_longest_is_refused_when_built() {
     assert!(line.contains("retry_delays"), "{line}");
 }
 
-/// Sends a create request whose body `fill` builds; it must be refused before sending.
-async fn refused(client: &Client, fill: impl FnOnce(NewGroup) -> NewGroup) -> String {
+/// Sends a create request whose body `fill` builds; it must be refused before sending. Its line,
+/// and the prose rule that refused it, if one did.
+async fn refused_by(
+    client: &Client,
+    fill: impl FnOnce(NewGroup) -> NewGroup,
+) -> (String, Option<String>) {
     let error = client
         .create_participant_group()
         .body_map(fill)
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Validation(_)), "{error:?}");
-    error.to_string()
+    let Error::Validation(refusal) = &error else {
+        panic!("{error:?}")
+    };
+    (error.to_string(), refusal.rule().map(str::to_string))
+}
+
+/// The line of a create request refused before sending.
+async fn refused(client: &Client, fill: impl FnOnce(NewGroup) -> NewGroup) -> String {
+    refused_by(client, fill).await.0
+}
+
+#[tokio::test]
+async fn a_refusal_names_the_prose_rule_that_refused_it_as_a_value() {
+    let server = Loopback::start(vec![created()]).await;
+    let client = client(&server);
+    type Fill = fn(NewGroup) -> NewGroup;
+    let cases: [(Fill, Option<&str>); 3] = [
+        (
+            |b| b.name("  ").workspace_id(Some("w1".to_string())),
+            Some("name_not_blank"),
+        ),
+        (|b| b.name("G"), Some("one_owner")),
+        // A field the spec requires is the generated builder's refusal, not a prose rule's.
+        (|b| b.workspace_id(Some("w1".to_string())), None),
+    ];
+    for (fill, rule) in cases {
+        let (line, refused_by_rule) = refused_by(&client, fill).await;
+        assert_eq!(refused_by_rule.as_deref(), rule, "{line}");
+        // The rule's name is a value to match on, not part of the line.
+        if let Some(rule) = rule {
+            assert!(!line.contains(rule), "{line}");
+        }
+    }
+    assert_eq!(server.requests().len(), 0);
 }
 
 type NewGroup = prolific_sdk::types::builder::CreateParticipantGroupRequest;

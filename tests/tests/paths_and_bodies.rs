@@ -111,7 +111,8 @@ fn any_id_is_one_segment_that_decodes_to_it_or_is_refused() {
             let outcome =
                 runtime.block_on(client.get_participant_group_participants().id(&id).send());
             let requests = server.requests();
-            if let Err(Error::Validation(message)) = &outcome {
+            if let Err(Error::Validation(refusal)) = &outcome {
+                let message = refusal.message();
                 prop_assert_eq!(requests.len(), sent_before, "refused, yet sent");
                 prop_assert!(message.contains("`id`"), "{}", message);
                 return Ok(());
@@ -144,9 +145,10 @@ async fn an_empty_or_dot_id_is_refused_before_sending() {
             .send()
             .await
             .unwrap_err();
-        let Error::Validation(message) = &error else {
+        let Error::Validation(refusal) = &error else {
             panic!("{id:?}: {error:?}");
         };
+        let message = refusal.message();
         assert!(
             message.starts_with("the path parameter `id` is"),
             "{message}"

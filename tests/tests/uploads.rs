@@ -192,9 +192,10 @@ async fn a_file_that_cannot_be_opened_is_refused_before_sending() {
         .send()
         .await
         .unwrap_err();
-    let Error::Validation(message) = &error else {
+    let Error::Validation(refusal) = &error else {
         panic!("not a validation error: {error:?}");
     };
+    let message = refusal.message();
     assert!(
         message.starts_with(&format!(
             "file part `files`: cannot open {}: ",

@@ -51,10 +51,13 @@ pub fn items(
         let name = format_ident!("{}", entry.method);
         let doc = format!(" `{id}`: {path}");
         let calls = entry.prose_rules.iter().map(|(rule, _)| {
+            let name = rule.as_str();
             let rule = format_ident!("{rule}");
+            // The refusal carries the rule's name (`crate::ValidationError::rule`).
+            let named = quote!(.map_err(|message| crate::operation::refused_by(#name, message))?;);
             match &entry.body {
-                Some(_) => quote!(<Rules as ProseRules>::#rule(request, body)?;),
-                None => quote!(<Rules as ProseRules>::#rule(request)?;),
+                Some(_) => quote!(<Rules as ProseRules>::#rule(request, body) #named),
+                None => quote!(<Rules as ProseRules>::#rule(request) #named),
             }
         });
         let check = match (&entry.body, entry.prose_rules.is_empty()) {
@@ -397,10 +400,15 @@ mod tests {
             ),
             "{code}"
         );
-        assert!(code.contains(
-            "<RulesasProseRules>::name_not_blank(request,body)?;\
-             <RulesasProseRules>::one_owner(request,body)?;Ok(())"
-        ));
+        assert!(
+            code.contains(
+                "<RulesasProseRules>::name_not_blank(request,body)\
+                 .map_err(|message|crate::operation::refused_by(\"name_not_blank\",message))?;\
+                 <RulesasProseRules>::one_owner(request,body)\
+                 .map_err(|message|crate::operation::refused_by(\"one_owner\",message))?;Ok(())"
+            ),
+            "{code}"
+        );
     }
 
     #[test]
