@@ -38991,7 +38991,7 @@ pub mod builder {
                 operation_id: "get_task_builder_batches",
             };
             let operation = &super::operations::get_task_builder_batches;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -39113,12 +39113,7 @@ pub mod builder {
                 operation_id: "create_task_builder_batch",
             };
             let operation = &super::operations::create_task_builder_batch;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -39223,7 +39218,7 @@ pub mod builder {
                 operation_id: "get_task_builder_batch",
             };
             let operation = &super::operations::get_task_builder_batch;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -39364,12 +39359,7 @@ pub mod builder {
                 operation_id: "update_task_builder_batch",
             };
             let operation = &super::operations::update_task_builder_batch;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -39477,7 +39467,7 @@ pub mod builder {
                 operation_id: "get_task_builder_batch_status",
             };
             let operation = &super::operations::get_task_builder_batch_status;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -39617,12 +39607,7 @@ pub mod builder {
                 operation_id: "setup_task_builder_batch",
             };
             let operation = &super::operations::setup_task_builder_batch;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -39730,7 +39715,7 @@ pub mod builder {
                 operation_id: "get_task_builder_batch_task_responses",
             };
             let operation = &super::operations::get_task_builder_batch_task_responses;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -39838,7 +39823,7 @@ pub mod builder {
                 operation_id: "get_task_builder_instructions",
             };
             let operation = &super::operations::get_task_builder_instructions;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -39982,12 +39967,7 @@ pub mod builder {
                 operation_id: "update_task_builder_instructions",
             };
             let operation = &super::operations::update_task_builder_instructions;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -40131,12 +40111,7 @@ pub mod builder {
                 operation_id: "create_task_builder_instructions",
             };
             let operation = &super::operations::create_task_builder_instructions;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -40258,12 +40233,7 @@ pub mod builder {
                 operation_id: "create_task_builder_dataset",
             };
             let operation = &super::operations::create_task_builder_dataset;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -40374,7 +40344,7 @@ pub mod builder {
                 operation_id: "upload_files_to_batch",
             };
             let operation = &super::operations::upload_files_to_batch;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(crate::hooks::send(client, request, None, operation, &call).await)
         }
@@ -40473,7 +40443,7 @@ pub mod builder {
                 operation_id: "get_task_builder_dataset_status",
             };
             let operation = &super::operations::get_task_builder_dataset_status;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -40610,7 +40580,7 @@ pub mod builder {
                 operation_id: "get_participant_groups",
             };
             let operation = &super::operations::get_participant_groups;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -40732,12 +40702,7 @@ pub mod builder {
                 operation_id: "create_participant_group",
             };
             let operation = &super::operations::create_participant_group;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -40842,7 +40807,7 @@ pub mod builder {
                 operation_id: "get_participant_group",
             };
             let operation = &super::operations::get_participant_group;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -40945,7 +40910,7 @@ pub mod builder {
                 operation_id: "delete_participant_group",
             };
             let operation = &super::operations::delete_participant_group;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -41086,12 +41051,7 @@ pub mod builder {
                 operation_id: "update_participant_group",
             };
             let operation = &super::operations::update_participant_group;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -41196,7 +41156,7 @@ pub mod builder {
                 operation_id: "get_participant_group_participants",
             };
             let operation = &super::operations::get_participant_group_participants;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -41333,12 +41293,7 @@ pub mod builder {
                 operation_id: "add_to_participant_group",
             };
             let operation = &super::operations::add_to_participant_group;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -41475,12 +41430,7 @@ pub mod builder {
                 operation_id: "remove_from_participant_group",
             };
             let operation = &super::operations::remove_from_participant_group;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -41564,7 +41514,7 @@ pub mod builder {
                 operation_id: "get_user",
             };
             let operation = &super::operations::get_user;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -41650,7 +41600,7 @@ pub mod builder {
                 operation_id: "get_workspaces",
             };
             let operation = &super::operations::get_workspaces;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -41768,12 +41718,7 @@ pub mod builder {
                 operation_id: "create_workspace",
             };
             let operation = &super::operations::create_workspace;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -41878,7 +41823,7 @@ pub mod builder {
                 operation_id: "get_workspace",
             };
             let operation = &super::operations::get_workspace;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -42009,12 +41954,7 @@ pub mod builder {
                 operation_id: "update_workspace",
             };
             let operation = &super::operations::update_workspace;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -42119,7 +42059,7 @@ pub mod builder {
                 operation_id: "get_workspace_balance",
             };
             let operation = &super::operations::get_workspace_balance;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -42224,7 +42164,7 @@ pub mod builder {
                 operation_id: "get_projects",
             };
             let operation = &super::operations::get_projects;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -42357,12 +42297,7 @@ pub mod builder {
                 operation_id: "create_project",
             };
             let operation = &super::operations::create_project;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -42465,7 +42400,7 @@ pub mod builder {
                 operation_id: "get_project",
             };
             let operation = &super::operations::get_project;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -42602,12 +42537,7 @@ pub mod builder {
                 operation_id: "update_project",
             };
             let operation = &super::operations::update_project;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -42782,7 +42712,7 @@ pub mod builder {
                 operation_id: "get_project_studies",
             };
             let operation = &super::operations::get_project_studies;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -42882,7 +42812,7 @@ pub mod builder {
                 operation_id: "get_studies",
             };
             let operation = &super::operations::get_studies;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -42994,12 +42924,7 @@ pub mod builder {
                 operation_id: "create_study",
             };
             let operation = &super::operations::create_study;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -43134,12 +43059,7 @@ pub mod builder {
                 operation_id: "publish_study",
             };
             let operation = &super::operations::publish_study;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -43276,12 +43196,7 @@ pub mod builder {
                 operation_id: "test_study_set_up",
             };
             let operation = &super::operations::test_study_set_up;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -43386,7 +43301,7 @@ pub mod builder {
                 operation_id: "create_test_study",
             };
             let operation = &super::operations::create_test_study;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -43488,7 +43403,7 @@ pub mod builder {
                 operation_id: "get_study",
             };
             let operation = &super::operations::get_study;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -43590,7 +43505,7 @@ pub mod builder {
                 operation_id: "delete_study",
             };
             let operation = &super::operations::delete_study;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -43718,12 +43633,7 @@ pub mod builder {
                 operation_id: "update_study",
             };
             let operation = &super::operations::update_study;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -43828,7 +43738,7 @@ pub mod builder {
                 operation_id: "get_study_access_details_progress",
             };
             let operation = &super::operations::get_study_access_details_progress;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -43954,7 +43864,7 @@ pub mod builder {
                 operation_id: "get_study_cost",
             };
             let operation = &super::operations::get_study_cost;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -44062,7 +43972,7 @@ pub mod builder {
                 operation_id: "get_study_predicted_recruitment_time",
             };
             let operation = &super::operations::get_study_predicted_recruitment_time;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -44189,12 +44099,7 @@ pub mod builder {
                 operation_id: "post_study_predicted_recruitment_time",
             };
             let operation = &super::operations::post_study_predicted_recruitment_time;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -44313,7 +44218,7 @@ pub mod builder {
                 operation_id: "get_study_submissions",
             };
             let operation = &super::operations::get_study_submissions;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -44443,7 +44348,7 @@ pub mod builder {
                 operation_id: "export_study",
             };
             let operation = &super::operations::export_study;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -44580,12 +44485,7 @@ pub mod builder {
                 operation_id: "duplicate_study",
             };
             let operation = &super::operations::duplicate_study;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -44703,12 +44603,7 @@ pub mod builder {
                 operation_id: "calculate_study_cost",
             };
             let operation = &super::operations::calculate_study_cost;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -45102,7 +44997,7 @@ pub mod builder {
                 operation_id: "get_submissions",
             };
             let operation = &super::operations::get_submissions;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -45207,7 +45102,7 @@ pub mod builder {
                 operation_id: "get_submission",
             };
             let operation = &super::operations::get_submission;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -45346,12 +45241,7 @@ pub mod builder {
                 operation_id: "transition_submission",
             };
             let operation = &super::operations::transition_submission;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -45492,12 +45382,7 @@ pub mod builder {
                 operation_id: "request_submission_return",
             };
             let operation = &super::operations::request_submission_return;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -45601,12 +45486,7 @@ pub mod builder {
                 operation_id: "bulk_approve_submissions",
             };
             let operation = &super::operations::bulk_approve_submissions;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -45750,12 +45630,7 @@ pub mod builder {
                 operation_id: "calculate_bulk_screen_out_payment",
             };
             let operation = &super::operations::calculate_bulk_screen_out_payment;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -45897,12 +45772,7 @@ pub mod builder {
                 operation_id: "bulk_screen_out_submissions",
             };
             let operation = &super::operations::bulk_screen_out_submissions;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -46026,12 +45896,7 @@ pub mod builder {
                 operation_id: "create_bonus_payments",
             };
             let operation = &super::operations::create_bonus_payments;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -46136,7 +46001,7 @@ pub mod builder {
                 operation_id: "pay_bonus_payments",
             };
             let operation = &super::operations::pay_bonus_payments;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -46255,7 +46120,7 @@ pub mod builder {
                 operation_id: "get_messages",
             };
             let operation = &super::operations::get_messages;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -46367,12 +46232,7 @@ pub mod builder {
                 operation_id: "send_message",
             };
             let operation = &super::operations::send_message;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -46456,7 +46316,7 @@ pub mod builder {
                 operation_id: "get_unread_messages",
             };
             let operation = &super::operations::get_unread_messages;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -46572,12 +46432,7 @@ pub mod builder {
                 operation_id: "bulk_message_participants",
             };
             let operation = &super::operations::bulk_message_participants;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -46698,12 +46553,7 @@ pub mod builder {
                 operation_id: "send_message_to_participant_group",
             };
             let operation = &super::operations::send_message_to_participant_group;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -46840,7 +46690,7 @@ pub mod builder {
                 operation_id: "get_filters",
             };
             let operation = &super::operations::get_filters;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -46961,12 +46811,7 @@ pub mod builder {
                 operation_id: "get_eligible_count",
             };
             let operation = &super::operations::get_eligible_count;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -47094,7 +46939,7 @@ pub mod builder {
                 operation_id: "get_filter_sets",
             };
             let operation = &super::operations::get_filter_sets;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -47212,12 +47057,7 @@ pub mod builder {
                 operation_id: "create_filter_set",
             };
             let operation = &super::operations::create_filter_set;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -47343,7 +47183,7 @@ pub mod builder {
                 operation_id: "get_filter_set",
             };
             let operation = &super::operations::get_filter_set;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -47446,7 +47286,7 @@ pub mod builder {
                 operation_id: "delete_filter_set",
             };
             let operation = &super::operations::delete_filter_set;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -47583,12 +47423,7 @@ pub mod builder {
                 operation_id: "update_filter_set",
             };
             let operation = &super::operations::update_filter_set;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -47727,12 +47562,7 @@ pub mod builder {
                 operation_id: "clone_filter_set",
             };
             let operation = &super::operations::clone_filter_set;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -47837,7 +47667,7 @@ pub mod builder {
                 operation_id: "lock_filter_set",
             };
             let operation = &super::operations::lock_filter_set;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -47942,7 +47772,7 @@ pub mod builder {
                 operation_id: "unlock_filter_set",
             };
             let operation = &super::operations::unlock_filter_set;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -48030,7 +47860,7 @@ pub mod builder {
                 operation_id: "get_eligibility_requirements",
             };
             let operation = &super::operations::get_eligibility_requirements;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -48151,12 +47981,7 @@ pub mod builder {
                 operation_id: "create_invitation",
             };
             let operation = &super::operations::create_invitation;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -48265,7 +48090,7 @@ pub mod builder {
                 operation_id: "list_mutually_exclusive_study_collections",
             };
             let operation = &super::operations::list_mutually_exclusive_study_collections;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -48392,12 +48217,7 @@ pub mod builder {
                 operation_id: "create_mutually_exclusive_study_collection",
             };
             let operation = &super::operations::create_mutually_exclusive_study_collection;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -48505,7 +48325,7 @@ pub mod builder {
                 operation_id: "get_mutually_exclusive_study_collection",
             };
             let operation = &super::operations::get_mutually_exclusive_study_collection;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -48608,7 +48428,7 @@ pub mod builder {
                 operation_id: "delete_mutually_exclusive_study_collection",
             };
             let operation = &super::operations::delete_mutually_exclusive_study_collection;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -48752,12 +48572,7 @@ pub mod builder {
                 operation_id: "update_mutually_exclusive_study_collection",
             };
             let operation = &super::operations::update_mutually_exclusive_study_collection;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -48906,12 +48721,7 @@ pub mod builder {
                 operation_id: "transition_mutually_exclusive_study_collection",
             };
             let operation = &super::operations::transition_mutually_exclusive_study_collection;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -49074,7 +48884,7 @@ pub mod builder {
                 operation_id: "get_surveys",
             };
             let operation = &super::operations::get_surveys;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -49184,12 +48994,7 @@ pub mod builder {
                 operation_id: "create_survey",
             };
             let operation = &super::operations::create_survey;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -49294,7 +49099,7 @@ pub mod builder {
                 operation_id: "get_survey",
             };
             let operation = &super::operations::get_survey;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -49399,7 +49204,7 @@ pub mod builder {
                 operation_id: "delete_survey",
             };
             let operation = &super::operations::delete_survey;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -49504,7 +49309,7 @@ pub mod builder {
                 operation_id: "get_responses",
             };
             let operation = &super::operations::get_responses;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -49641,12 +49446,7 @@ pub mod builder {
                 operation_id: "create_response",
             };
             let operation = &super::operations::create_response;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -49751,7 +49551,7 @@ pub mod builder {
                 operation_id: "delete_responses",
             };
             let operation = &super::operations::delete_responses;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -49873,7 +49673,7 @@ pub mod builder {
                 operation_id: "get_response",
             };
             let operation = &super::operations::get_response;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -49995,7 +49795,7 @@ pub mod builder {
                 operation_id: "delete_response",
             };
             let operation = &super::operations::delete_response;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -50100,7 +49900,7 @@ pub mod builder {
                 operation_id: "get_summary",
             };
             let operation = &super::operations::get_summary;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -50186,7 +49986,7 @@ pub mod builder {
                 operation_id: "get_event_types",
             };
             let operation = &super::operations::get_event_types;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -50293,7 +50093,7 @@ pub mod builder {
                 operation_id: "get_secrets",
             };
             let operation = &super::operations::get_secrets;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -50409,12 +50209,7 @@ pub mod builder {
                 operation_id: "create_secret",
             };
             let operation = &super::operations::create_secret;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -50537,7 +50332,7 @@ pub mod builder {
                 operation_id: "get_subscriptions",
             };
             let operation = &super::operations::get_subscriptions;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -50655,12 +50450,7 @@ pub mod builder {
                 operation_id: "create_subscription",
             };
             let operation = &super::operations::create_subscription;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -50765,7 +50555,7 @@ pub mod builder {
                 operation_id: "get_subscription",
             };
             let operation = &super::operations::get_subscription;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -50906,12 +50696,7 @@ pub mod builder {
                 operation_id: "confirm_subscription",
             };
             let operation = &super::operations::confirm_subscription;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -51014,7 +50799,7 @@ pub mod builder {
                 operation_id: "delete_subscription",
             };
             let operation = &super::operations::delete_subscription;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -51154,12 +50939,7 @@ pub mod builder {
                 operation_id: "update_subscription",
             };
             let operation = &super::operations::update_subscription;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -51360,7 +51140,7 @@ pub mod builder {
                 operation_id: "get_events",
             };
             let operation = &super::operations::get_events;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -51446,7 +51226,7 @@ pub mod builder {
                 operation_id: "get_study_jwks",
             };
             let operation = &super::operations::get_study_jwks;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -51553,7 +51333,7 @@ pub mod builder {
                 operation_id: "list_credential_pools",
             };
             let operation = &super::operations::list_credential_pools;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -51675,12 +51455,7 @@ pub mod builder {
                 operation_id: "create_credential_pool",
             };
             let operation = &super::operations::create_credential_pool;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -51823,12 +51598,7 @@ pub mod builder {
                 operation_id: "update_credential_pool",
             };
             let operation = &super::operations::update_credential_pool;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -51974,7 +51744,7 @@ pub mod builder {
                 operation_id: "calculate_reward_recommendations",
             };
             let operation = &super::operations::calculate_reward_recommendations;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -52124,7 +51894,7 @@ pub mod builder {
                 operation_id: "get_filter_distribution",
             };
             let operation = &super::operations::get_filter_distribution;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -52229,7 +51999,7 @@ pub mod builder {
                 operation_id: "count_study_submissions_by_status",
             };
             let operation = &super::operations::count_study_submissions_by_status;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -52330,7 +52100,7 @@ pub mod builder {
                 operation_id: "download_study_credential_report",
             };
             let operation = &super::operations::download_study_credential_report;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -52471,12 +52241,7 @@ pub mod builder {
                 operation_id: "export_demographic_data",
             };
             let operation = &super::operations::export_demographic_data;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -52584,7 +52349,7 @@ pub mod builder {
                 operation_id: "get_demographic_export_history",
             };
             let operation = &super::operations::get_demographic_export_history;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -52711,12 +52476,7 @@ pub mod builder {
                 operation_id: "create_test_participant_for_researcher",
             };
             let operation = &super::operations::create_test_participant_for_researcher;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -52835,7 +52595,7 @@ pub mod builder {
                 operation_id: "delete_project_study",
             };
             let operation = &super::operations::delete_project_study;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -52964,7 +52724,7 @@ pub mod builder {
                 operation_id: "get_submission_feedback_upload_url",
             };
             let operation = &super::operations::get_submission_feedback_upload_url;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -53072,7 +52832,7 @@ pub mod builder {
                 operation_id: "get_task_builder_batch_report",
             };
             let operation = &super::operations::get_task_builder_batch_report;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -53213,12 +52973,7 @@ pub mod builder {
                 operation_id: "duplicate_task_builder_batch",
             };
             let operation = &super::operations::duplicate_task_builder_batch;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -53339,7 +53094,7 @@ pub mod builder {
                 operation_id: "get_batch_export_status",
             };
             let operation = &super::operations::get_batch_export_status;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -53444,7 +53199,7 @@ pub mod builder {
                 operation_id: "sync_task_builder_batch",
             };
             let operation = &super::operations::sync_task_builder_batch;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -53565,7 +53320,7 @@ pub mod builder {
                 operation_id: "get_batch_sync_status",
             };
             let operation = &super::operations::get_batch_sync_status;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -53670,7 +53425,7 @@ pub mod builder {
                 operation_id: "get_task_builder_dataset",
             };
             let operation = &super::operations::get_task_builder_dataset;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -53811,12 +53566,7 @@ pub mod builder {
                 operation_id: "update_task_builder_dataset",
             };
             let operation = &super::operations::update_task_builder_dataset;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -53938,7 +53688,7 @@ pub mod builder {
                 operation_id: "get_dataset_upload_url",
             };
             let operation = &super::operations::get_dataset_upload_url;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -54070,12 +53820,7 @@ pub mod builder {
                 operation_id: "append_dataset_datapoints",
             };
             let operation = &super::operations::append_dataset_datapoints;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -54196,7 +53941,7 @@ pub mod builder {
                 operation_id: "get_dataset_import_status",
             };
             let operation = &super::operations::get_dataset_import_status;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -54318,7 +54063,7 @@ pub mod builder {
                 operation_id: "get_schema_migration_status",
             };
             let operation = &super::operations::get_schema_migration_status;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -54427,7 +54172,7 @@ pub mod builder {
                 operation_id: "list_collections",
             };
             let operation = &super::operations::list_collections;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -54550,12 +54295,7 @@ pub mod builder {
                 operation_id: "create_collection",
             };
             let operation = &super::operations::create_collection;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -54660,7 +54400,7 @@ pub mod builder {
                 operation_id: "get_collection",
             };
             let operation = &super::operations::get_collection;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -54800,12 +54540,7 @@ pub mod builder {
                 operation_id: "update_collection",
             };
             let operation = &super::operations::update_collection;
-            crate::operation::check(
-                    operation,
-                    &request,
-                    Some(&body as &dyn ::std::any::Any),
-                )
-                .map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &body).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -54910,7 +54645,7 @@ pub mod builder {
                 operation_id: "get_collection_responses",
             };
             let operation = &super::operations::get_collection_responses;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -55031,7 +54766,7 @@ pub mod builder {
                 operation_id: "get_collection_export_status",
             };
             let operation = &super::operations::get_collection_export_status;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -55137,7 +54872,7 @@ pub mod builder {
                 operation_id: "request_batch_export",
             };
             let operation = &super::operations::request_batch_export;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -55243,7 +54978,7 @@ pub mod builder {
                 operation_id: "request_collection_export",
             };
             let operation = &super::operations::request_collection_export;
-            crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+            crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
             client.pre(&mut request, &info).await?;
             Ok(
                 crate::hooks::send(
@@ -55267,367 +55002,469 @@ pub(crate) mod operations {
     #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
-    use crate::operation::{Operation, Sent};
+    use crate::operation::{Facts, Operation, Sent};
     #[allow(unused_imports)]
     use crate::validate::Rules;
     /// `get_study_jwks`: /.well-known/study/jwks.json
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_study_jwks: Operation = Operation {
-        id: "get_study_jwks",
-        operation_id: "get-study-jwks",
-        path: "/.well-known/study/jwks.json",
-        may_repeat: true,
+    pub(crate) const get_study_jwks: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_study_jwks",
+            operation_id: "get-study-jwks",
+            path: "/.well-known/study/jwks.json",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `pay_bonus_payments`: /api/v1/bulk-bonus-payments/{id}/pay/
     #[allow(non_upper_case_globals)]
-    pub(crate) const pay_bonus_payments: Operation = Operation {
-        id: "pay_bonus_payments",
-        operation_id: "pay-bonus-payments",
-        path: "/api/v1/bulk-bonus-payments/{id}/pay/",
-        may_repeat: false,
+    pub(crate) const pay_bonus_payments: Operation<()> = Operation {
+        facts: Facts {
+            id: "pay_bonus_payments",
+            operation_id: "pay-bonus-payments",
+            path: "/api/v1/bulk-bonus-payments/{id}/pay/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `list_credential_pools`: /api/v1/credentials/
     #[allow(non_upper_case_globals)]
-    pub(crate) const list_credential_pools: Operation = Operation {
-        id: "list_credential_pools",
-        operation_id: "list-credential-pools",
-        path: "/api/v1/credentials/",
-        may_repeat: true,
+    pub(crate) const list_credential_pools: Operation<()> = Operation {
+        facts: Facts {
+            id: "list_credential_pools",
+            operation_id: "list-credential-pools",
+            path: "/api/v1/credentials/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_credential_pool`: /api/v1/credentials/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_credential_pool: Operation = Operation {
-        id: "create_credential_pool",
-        operation_id: "create-credential-pool",
-        path: "/api/v1/credentials/",
-        may_repeat: false,
+    pub(crate) const create_credential_pool: Operation<
+        types::CreateCredentialPoolRequest,
+    > = Operation {
+        facts: Facts {
+            id: "create_credential_pool",
+            operation_id: "create-credential-pool",
+            path: "/api/v1/credentials/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_credential_pool`: /api/v1/credentials/{credential_pool_id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_credential_pool: Operation = Operation {
-        id: "update_credential_pool",
-        operation_id: "update-credential-pool",
-        path: "/api/v1/credentials/{credential_pool_id}/",
-        may_repeat: true,
+    pub(crate) const update_credential_pool: Operation<
+        types::UpdateCredentialPoolRequest,
+    > = Operation {
+        facts: Facts {
+            id: "update_credential_pool",
+            operation_id: "update-credential-pool",
+            path: "/api/v1/credentials/{credential_pool_id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_task_builder_batches`: /api/v1/data-collection/batches
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_task_builder_batches: Operation = Operation {
-        id: "get_task_builder_batches",
-        operation_id: "get-task-builder-batches",
-        path: "/api/v1/data-collection/batches",
-        may_repeat: true,
+    pub(crate) const get_task_builder_batches: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_task_builder_batches",
+            operation_id: "get-task-builder-batches",
+            path: "/api/v1/data-collection/batches",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_task_builder_batch`: /api/v1/data-collection/batches
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_task_builder_batch: Operation = Operation {
-        id: "create_task_builder_batch",
-        operation_id: "create-task-builder-batch",
-        path: "/api/v1/data-collection/batches",
-        may_repeat: false,
+    pub(crate) const create_task_builder_batch: Operation<
+        types::CreateTaskBuilderBatchRequest,
+    > = Operation {
+        facts: Facts {
+            id: "create_task_builder_batch",
+            operation_id: "create-task-builder-batch",
+            path: "/api/v1/data-collection/batches",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_task_builder_batch`: /api/v1/data-collection/batches/{batch_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_task_builder_batch: Operation = Operation {
-        id: "get_task_builder_batch",
-        operation_id: "get-task-builder-batch",
-        path: "/api/v1/data-collection/batches/{batch_id}",
-        may_repeat: true,
+    pub(crate) const get_task_builder_batch: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_task_builder_batch",
+            operation_id: "get-task-builder-batch",
+            path: "/api/v1/data-collection/batches/{batch_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_task_builder_batch`: /api/v1/data-collection/batches/{batch_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_task_builder_batch: Operation = Operation {
-        id: "update_task_builder_batch",
-        operation_id: "update-task-builder-batch",
-        path: "/api/v1/data-collection/batches/{batch_id}",
-        may_repeat: true,
+    pub(crate) const update_task_builder_batch: Operation<
+        types::UpdateTaskBuilderBatchRequest,
+    > = Operation {
+        facts: Facts {
+            id: "update_task_builder_batch",
+            operation_id: "update-task-builder-batch",
+            path: "/api/v1/data-collection/batches/{batch_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `duplicate_task_builder_batch`: /api/v1/data-collection/batches/{batch_id}/duplicate
     #[allow(non_upper_case_globals)]
-    pub(crate) const duplicate_task_builder_batch: Operation = Operation {
-        id: "duplicate_task_builder_batch",
-        operation_id: "duplicate-task-builder-batch",
-        path: "/api/v1/data-collection/batches/{batch_id}/duplicate",
-        may_repeat: false,
+    pub(crate) const duplicate_task_builder_batch: Operation<
+        types::DuplicateTaskBuilderBatchRequest,
+    > = Operation {
+        facts: Facts {
+            id: "duplicate_task_builder_batch",
+            operation_id: "duplicate-task-builder-batch",
+            path: "/api/v1/data-collection/batches/{batch_id}/duplicate",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `request_batch_export`: /api/v1/data-collection/batches/{batch_id}/export
     #[allow(non_upper_case_globals)]
-    pub(crate) const request_batch_export: Operation = Operation {
-        id: "request_batch_export",
-        operation_id: "request-batch-export",
-        path: "/api/v1/data-collection/batches/{batch_id}/export",
-        may_repeat: false,
+    pub(crate) const request_batch_export: Operation<()> = Operation {
+        facts: Facts {
+            id: "request_batch_export",
+            operation_id: "request-batch-export",
+            path: "/api/v1/data-collection/batches/{batch_id}/export",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_batch_export_status`: /api/v1/data-collection/batches/{batch_id}/export/{export_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_batch_export_status: Operation = Operation {
-        id: "get_batch_export_status",
-        operation_id: "get-batch-export-status",
-        path: "/api/v1/data-collection/batches/{batch_id}/export/{export_id}",
-        may_repeat: true,
+    pub(crate) const get_batch_export_status: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_batch_export_status",
+            operation_id: "get-batch-export-status",
+            path: "/api/v1/data-collection/batches/{batch_id}/export/{export_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_task_builder_instructions`: /api/v1/data-collection/batches/{batch_id}/instructions
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_task_builder_instructions: Operation = Operation {
-        id: "get_task_builder_instructions",
-        operation_id: "get-task-builder-instructions",
-        path: "/api/v1/data-collection/batches/{batch_id}/instructions",
-        may_repeat: true,
+    pub(crate) const get_task_builder_instructions: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_task_builder_instructions",
+            operation_id: "get-task-builder-instructions",
+            path: "/api/v1/data-collection/batches/{batch_id}/instructions",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_task_builder_instructions`: /api/v1/data-collection/batches/{batch_id}/instructions
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_task_builder_instructions: Operation = Operation {
-        id: "update_task_builder_instructions",
-        operation_id: "update-task-builder-instructions",
-        path: "/api/v1/data-collection/batches/{batch_id}/instructions",
-        may_repeat: true,
+    pub(crate) const update_task_builder_instructions: Operation<
+        types::UpdateTaskBuilderInstructionsRequest,
+    > = Operation {
+        facts: Facts {
+            id: "update_task_builder_instructions",
+            operation_id: "update-task-builder-instructions",
+            path: "/api/v1/data-collection/batches/{batch_id}/instructions",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_task_builder_instructions`: /api/v1/data-collection/batches/{batch_id}/instructions
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_task_builder_instructions: Operation = Operation {
-        id: "create_task_builder_instructions",
-        operation_id: "create-task-builder-instructions",
-        path: "/api/v1/data-collection/batches/{batch_id}/instructions",
-        may_repeat: false,
+    pub(crate) const create_task_builder_instructions: Operation<
+        types::CreateTaskBuilderInstructionsRequest,
+    > = Operation {
+        facts: Facts {
+            id: "create_task_builder_instructions",
+            operation_id: "create-task-builder-instructions",
+            path: "/api/v1/data-collection/batches/{batch_id}/instructions",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_task_builder_batch_report`: /api/v1/data-collection/batches/{batch_id}/report/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_task_builder_batch_report: Operation = Operation {
-        id: "get_task_builder_batch_report",
-        operation_id: "get-task-builder-batch-report",
-        path: "/api/v1/data-collection/batches/{batch_id}/report/",
-        may_repeat: true,
+    pub(crate) const get_task_builder_batch_report: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_task_builder_batch_report",
+            operation_id: "get-task-builder-batch-report",
+            path: "/api/v1/data-collection/batches/{batch_id}/report/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_task_builder_batch_task_responses`: /api/v1/data-collection/batches/{batch_id}/responses
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_task_builder_batch_task_responses: Operation = Operation {
-        id: "get_task_builder_batch_task_responses",
-        operation_id: "get-task-builder-batch-task-responses",
-        path: "/api/v1/data-collection/batches/{batch_id}/responses",
-        may_repeat: true,
+    pub(crate) const get_task_builder_batch_task_responses: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_task_builder_batch_task_responses",
+            operation_id: "get-task-builder-batch-task-responses",
+            path: "/api/v1/data-collection/batches/{batch_id}/responses",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `setup_task_builder_batch`: /api/v1/data-collection/batches/{batch_id}/setup
     #[allow(non_upper_case_globals)]
-    pub(crate) const setup_task_builder_batch: Operation = Operation {
-        id: "setup_task_builder_batch",
-        operation_id: "setup-task-builder-batch",
-        path: "/api/v1/data-collection/batches/{batch_id}/setup",
-        may_repeat: false,
+    pub(crate) const setup_task_builder_batch: Operation<
+        types::SetupTaskBuilderBatchRequest,
+    > = Operation {
+        facts: Facts {
+            id: "setup_task_builder_batch",
+            operation_id: "setup-task-builder-batch",
+            path: "/api/v1/data-collection/batches/{batch_id}/setup",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_task_builder_batch_status`: /api/v1/data-collection/batches/{batch_id}/status
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_task_builder_batch_status: Operation = Operation {
-        id: "get_task_builder_batch_status",
-        operation_id: "get-task-builder-batch-status",
-        path: "/api/v1/data-collection/batches/{batch_id}/status",
-        may_repeat: true,
+    pub(crate) const get_task_builder_batch_status: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_task_builder_batch_status",
+            operation_id: "get-task-builder-batch-status",
+            path: "/api/v1/data-collection/batches/{batch_id}/status",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `sync_task_builder_batch`: /api/v1/data-collection/batches/{batch_id}/sync
     #[allow(non_upper_case_globals)]
-    pub(crate) const sync_task_builder_batch: Operation = Operation {
-        id: "sync_task_builder_batch",
-        operation_id: "sync-task-builder-batch",
-        path: "/api/v1/data-collection/batches/{batch_id}/sync",
-        may_repeat: false,
+    pub(crate) const sync_task_builder_batch: Operation<()> = Operation {
+        facts: Facts {
+            id: "sync_task_builder_batch",
+            operation_id: "sync-task-builder-batch",
+            path: "/api/v1/data-collection/batches/{batch_id}/sync",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_batch_sync_status`: /api/v1/data-collection/batches/{batch_id}/syncs/{sync_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_batch_sync_status: Operation = Operation {
-        id: "get_batch_sync_status",
-        operation_id: "get-batch-sync-status",
-        path: "/api/v1/data-collection/batches/{batch_id}/syncs/{sync_id}",
-        may_repeat: true,
+    pub(crate) const get_batch_sync_status: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_batch_sync_status",
+            operation_id: "get-batch-sync-status",
+            path: "/api/v1/data-collection/batches/{batch_id}/syncs/{sync_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `list_collections`: /api/v1/data-collection/collections
     #[allow(non_upper_case_globals)]
-    pub(crate) const list_collections: Operation = Operation {
-        id: "list_collections",
-        operation_id: "list-collections",
-        path: "/api/v1/data-collection/collections",
-        may_repeat: true,
+    pub(crate) const list_collections: Operation<()> = Operation {
+        facts: Facts {
+            id: "list_collections",
+            operation_id: "list-collections",
+            path: "/api/v1/data-collection/collections",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_collection`: /api/v1/data-collection/collections
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_collection: Operation = Operation {
-        id: "create_collection",
-        operation_id: "create-collection",
-        path: "/api/v1/data-collection/collections",
-        may_repeat: false,
+    pub(crate) const create_collection: Operation<types::CreateCollectionRequest> = Operation {
+        facts: Facts {
+            id: "create_collection",
+            operation_id: "create-collection",
+            path: "/api/v1/data-collection/collections",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_collection`: /api/v1/data-collection/collections/{collection_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_collection: Operation = Operation {
-        id: "get_collection",
-        operation_id: "get-collection",
-        path: "/api/v1/data-collection/collections/{collection_id}",
-        may_repeat: true,
+    pub(crate) const get_collection: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_collection",
+            operation_id: "get-collection",
+            path: "/api/v1/data-collection/collections/{collection_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_collection`: /api/v1/data-collection/collections/{collection_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_collection: Operation = Operation {
-        id: "update_collection",
-        operation_id: "update-collection",
-        path: "/api/v1/data-collection/collections/{collection_id}",
-        may_repeat: true,
+    pub(crate) const update_collection: Operation<types::UpdateCollectionRequest> = Operation {
+        facts: Facts {
+            id: "update_collection",
+            operation_id: "update-collection",
+            path: "/api/v1/data-collection/collections/{collection_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `request_collection_export`: /api/v1/data-collection/collections/{collection_id}/export
     #[allow(non_upper_case_globals)]
-    pub(crate) const request_collection_export: Operation = Operation {
-        id: "request_collection_export",
-        operation_id: "request-collection-export",
-        path: "/api/v1/data-collection/collections/{collection_id}/export",
-        may_repeat: false,
+    pub(crate) const request_collection_export: Operation<()> = Operation {
+        facts: Facts {
+            id: "request_collection_export",
+            operation_id: "request-collection-export",
+            path: "/api/v1/data-collection/collections/{collection_id}/export",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_collection_export_status`: /api/v1/data-collection/collections/{collection_id}/export/{export_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_collection_export_status: Operation = Operation {
-        id: "get_collection_export_status",
-        operation_id: "get-collection-export-status",
-        path: "/api/v1/data-collection/collections/{collection_id}/export/{export_id}",
-        may_repeat: true,
+    pub(crate) const get_collection_export_status: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_collection_export_status",
+            operation_id: "get-collection-export-status",
+            path: "/api/v1/data-collection/collections/{collection_id}/export/{export_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_collection_responses`: /api/v1/data-collection/collections/{collection_id}/responses
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_collection_responses: Operation = Operation {
-        id: "get_collection_responses",
-        operation_id: "get-collection-responses",
-        path: "/api/v1/data-collection/collections/{collection_id}/responses",
-        may_repeat: true,
+    pub(crate) const get_collection_responses: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_collection_responses",
+            operation_id: "get-collection-responses",
+            path: "/api/v1/data-collection/collections/{collection_id}/responses",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_task_builder_dataset`: /api/v1/data-collection/datasets
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_task_builder_dataset: Operation = Operation {
-        id: "create_task_builder_dataset",
-        operation_id: "create-task-builder-dataset",
-        path: "/api/v1/data-collection/datasets",
-        may_repeat: false,
+    pub(crate) const create_task_builder_dataset: Operation<
+        types::CreateTaskBuilderDatasetRequest,
+    > = Operation {
+        facts: Facts {
+            id: "create_task_builder_dataset",
+            operation_id: "create-task-builder-dataset",
+            path: "/api/v1/data-collection/datasets",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_task_builder_dataset`: /api/v1/data-collection/datasets/{dataset_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_task_builder_dataset: Operation = Operation {
-        id: "get_task_builder_dataset",
-        operation_id: "get-task-builder-dataset",
-        path: "/api/v1/data-collection/datasets/{dataset_id}",
-        may_repeat: true,
+    pub(crate) const get_task_builder_dataset: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_task_builder_dataset",
+            operation_id: "get-task-builder-dataset",
+            path: "/api/v1/data-collection/datasets/{dataset_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_task_builder_dataset`: /api/v1/data-collection/datasets/{dataset_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_task_builder_dataset: Operation = Operation {
-        id: "update_task_builder_dataset",
-        operation_id: "update-task-builder-dataset",
-        path: "/api/v1/data-collection/datasets/{dataset_id}",
-        may_repeat: true,
+    pub(crate) const update_task_builder_dataset: Operation<
+        types::UpdateTaskBuilderDatasetRequest,
+    > = Operation {
+        facts: Facts {
+            id: "update_task_builder_dataset",
+            operation_id: "update-task-builder-dataset",
+            path: "/api/v1/data-collection/datasets/{dataset_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `append_dataset_datapoints`: /api/v1/data-collection/datasets/{dataset_id}/datapoints
     #[allow(non_upper_case_globals)]
-    pub(crate) const append_dataset_datapoints: Operation = Operation {
-        id: "append_dataset_datapoints",
-        operation_id: "append-dataset-datapoints",
-        path: "/api/v1/data-collection/datasets/{dataset_id}/datapoints",
-        may_repeat: true,
+    pub(crate) const append_dataset_datapoints: Operation<
+        ::std::vec::Vec<types::DatasetRecord>,
+    > = Operation {
+        facts: Facts {
+            id: "append_dataset_datapoints",
+            operation_id: "append-dataset-datapoints",
+            path: "/api/v1/data-collection/datasets/{dataset_id}/datapoints",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_dataset_import_status`: /api/v1/data-collection/datasets/{dataset_id}/imports/{import_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_dataset_import_status: Operation = Operation {
-        id: "get_dataset_import_status",
-        operation_id: "get-dataset-import-status",
-        path: "/api/v1/data-collection/datasets/{dataset_id}/imports/{import_id}",
-        may_repeat: true,
+    pub(crate) const get_dataset_import_status: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_dataset_import_status",
+            operation_id: "get-dataset-import-status",
+            path: "/api/v1/data-collection/datasets/{dataset_id}/imports/{import_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_schema_migration_status`: /api/v1/data-collection/datasets/{dataset_id}/schema-migrations/{job_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_schema_migration_status: Operation = Operation {
-        id: "get_schema_migration_status",
-        operation_id: "get-schema-migration-status",
-        path: "/api/v1/data-collection/datasets/{dataset_id}/schema-migrations/{job_id}",
-        may_repeat: true,
+    pub(crate) const get_schema_migration_status: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_schema_migration_status",
+            operation_id: "get-schema-migration-status",
+            path: "/api/v1/data-collection/datasets/{dataset_id}/schema-migrations/{job_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_task_builder_dataset_status`: /api/v1/data-collection/datasets/{dataset_id}/status
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_task_builder_dataset_status: Operation = Operation {
-        id: "get_task_builder_dataset_status",
-        operation_id: "get-task-builder-dataset-status",
-        path: "/api/v1/data-collection/datasets/{dataset_id}/status",
-        may_repeat: true,
+    pub(crate) const get_task_builder_dataset_status: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_task_builder_dataset_status",
+            operation_id: "get-task-builder-dataset-status",
+            path: "/api/v1/data-collection/datasets/{dataset_id}/status",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `upload_files_to_batch`: /api/v1/data-collection/datasets/{dataset_id}/upload
     #[allow(non_upper_case_globals)]
-    pub(crate) const upload_files_to_batch: Operation = Operation {
-        id: "upload_files_to_batch",
-        operation_id: "uploadFilesToBatch",
-        path: "/api/v1/data-collection/datasets/{dataset_id}/upload",
-        may_repeat: false,
+    pub(crate) const upload_files_to_batch: Operation<()> = Operation {
+        facts: Facts {
+            id: "upload_files_to_batch",
+            operation_id: "uploadFilesToBatch",
+            path: "/api/v1/data-collection/datasets/{dataset_id}/upload",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_dataset_upload_url`: /api/v1/data-collection/datasets/{dataset_id}/upload-url/{filename}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_dataset_upload_url: Operation = Operation {
-        id: "get_dataset_upload_url",
-        operation_id: "get-dataset-upload-url",
-        path: "/api/v1/data-collection/datasets/{dataset_id}/upload-url/{filename}",
-        may_repeat: false,
+    pub(crate) const get_dataset_upload_url: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_dataset_upload_url",
+            operation_id: "get-dataset-upload-url",
+            path: "/api/v1/data-collection/datasets/{dataset_id}/upload-url/{filename}",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_eligible_count`: /api/v1/eligibility-count/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_eligible_count: Operation = Operation {
-        id: "get_eligible_count",
-        operation_id: "get-eligible-count",
-        path: "/api/v1/eligibility-count/",
-        may_repeat: true,
+    pub(crate) const get_eligible_count: Operation<types::RequirementsCountRequest> = Operation {
+        facts: Facts {
+            id: "get_eligible_count",
+            operation_id: "get-eligible-count",
+            path: "/api/v1/eligibility-count/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_eligibility_requirements`: /api/v1/eligibility-requirements/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_eligibility_requirements: Operation = Operation {
-        id: "get_eligibility_requirements",
-        operation_id: "GetEligibilityRequirements",
-        path: "/api/v1/eligibility-requirements/",
-        may_repeat: true,
+    pub(crate) const get_eligibility_requirements: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_eligibility_requirements",
+            operation_id: "GetEligibilityRequirements",
+            path: "/api/v1/eligibility-requirements/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_filter_sets`: /api/v1/filter-sets/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_filter_sets: Operation = Operation {
-        id: "get_filter_sets",
-        operation_id: "get-filter-sets",
-        path: "/api/v1/filter-sets/",
-        may_repeat: true,
+    pub(crate) const get_filter_sets: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_filter_sets",
+            operation_id: "get-filter-sets",
+            path: "/api/v1/filter-sets/",
+            may_repeat: true,
+        },
         prose_rules: |request, _| {
             <Rules as ProseRules>::workspace_or_organisation(request)
                 .map_err(|message| crate::operation::refused_by(
@@ -55639,17 +55476,14 @@ pub(crate) mod operations {
     };
     /// `create_filter_set`: /api/v1/filter-sets/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_filter_set: Operation = Operation {
-        id: "create_filter_set",
-        operation_id: "create-filter-set",
-        path: "/api/v1/filter-sets/",
-        may_repeat: false,
+    pub(crate) const create_filter_set: Operation<types::CreateFilterSet> = Operation {
+        facts: Facts {
+            id: "create_filter_set",
+            operation_id: "create-filter-set",
+            path: "/api/v1/filter-sets/",
+            may_repeat: false,
+        },
         prose_rules: |request, body| {
-            let body = body
-                .and_then(|body| body.downcast_ref::<types::CreateFilterSet>())
-                .ok_or(
-                    concat!("`", "create_filter_set", "` was given no body of its type"),
-                )?;
             <Rules as ProseRules>::filter_set_has_one_owner(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "filter_set_has_one_owner",
@@ -55660,182 +55494,224 @@ pub(crate) mod operations {
     };
     /// `get_filter_set`: /api/v1/filter-sets/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_filter_set: Operation = Operation {
-        id: "get_filter_set",
-        operation_id: "get-filter-set",
-        path: "/api/v1/filter-sets/{id}/",
-        may_repeat: true,
+    pub(crate) const get_filter_set: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_filter_set",
+            operation_id: "get-filter-set",
+            path: "/api/v1/filter-sets/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `delete_filter_set`: /api/v1/filter-sets/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const delete_filter_set: Operation = Operation {
-        id: "delete_filter_set",
-        operation_id: "delete-filter-set",
-        path: "/api/v1/filter-sets/{id}/",
-        may_repeat: true,
+    pub(crate) const delete_filter_set: Operation<()> = Operation {
+        facts: Facts {
+            id: "delete_filter_set",
+            operation_id: "delete-filter-set",
+            path: "/api/v1/filter-sets/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_filter_set`: /api/v1/filter-sets/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_filter_set: Operation = Operation {
-        id: "update_filter_set",
-        operation_id: "update-filter-set",
-        path: "/api/v1/filter-sets/{id}/",
-        may_repeat: true,
+    pub(crate) const update_filter_set: Operation<types::UpdateFilterSet> = Operation {
+        facts: Facts {
+            id: "update_filter_set",
+            operation_id: "update-filter-set",
+            path: "/api/v1/filter-sets/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `clone_filter_set`: /api/v1/filter-sets/{id}/clone/
     #[allow(non_upper_case_globals)]
-    pub(crate) const clone_filter_set: Operation = Operation {
-        id: "clone_filter_set",
-        operation_id: "clone-filter-set",
-        path: "/api/v1/filter-sets/{id}/clone/",
-        may_repeat: false,
+    pub(crate) const clone_filter_set: Operation<types::CloneFilterSetRequest> = Operation {
+        facts: Facts {
+            id: "clone_filter_set",
+            operation_id: "clone-filter-set",
+            path: "/api/v1/filter-sets/{id}/clone/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `lock_filter_set`: /api/v1/filter-sets/{id}/lock/
     #[allow(non_upper_case_globals)]
-    pub(crate) const lock_filter_set: Operation = Operation {
-        id: "lock_filter_set",
-        operation_id: "lock-filter-set",
-        path: "/api/v1/filter-sets/{id}/lock/",
-        may_repeat: true,
+    pub(crate) const lock_filter_set: Operation<()> = Operation {
+        facts: Facts {
+            id: "lock_filter_set",
+            operation_id: "lock-filter-set",
+            path: "/api/v1/filter-sets/{id}/lock/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `unlock_filter_set`: /api/v1/filter-sets/{id}/unlock/
     #[allow(non_upper_case_globals)]
-    pub(crate) const unlock_filter_set: Operation = Operation {
-        id: "unlock_filter_set",
-        operation_id: "unlock-filter-set",
-        path: "/api/v1/filter-sets/{id}/unlock/",
-        may_repeat: true,
+    pub(crate) const unlock_filter_set: Operation<()> = Operation {
+        facts: Facts {
+            id: "unlock_filter_set",
+            operation_id: "unlock-filter-set",
+            path: "/api/v1/filter-sets/{id}/unlock/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_filters`: /api/v1/filters/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_filters: Operation = Operation {
-        id: "get_filters",
-        operation_id: "get-filters",
-        path: "/api/v1/filters/",
-        may_repeat: true,
+    pub(crate) const get_filters: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_filters",
+            operation_id: "get-filters",
+            path: "/api/v1/filters/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_filter_distribution`: /api/v1/filters/{id}/distribution/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_filter_distribution: Operation = Operation {
-        id: "get_filter_distribution",
-        operation_id: "get-filter-distribution",
-        path: "/api/v1/filters/{id}/distribution/",
-        may_repeat: true,
+    pub(crate) const get_filter_distribution: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_filter_distribution",
+            operation_id: "get-filter-distribution",
+            path: "/api/v1/filters/{id}/distribution/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_event_types`: /api/v1/hooks/event-types/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_event_types: Operation = Operation {
-        id: "get_event_types",
-        operation_id: "get-event-types",
-        path: "/api/v1/hooks/event-types/",
-        may_repeat: true,
+    pub(crate) const get_event_types: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_event_types",
+            operation_id: "get-event-types",
+            path: "/api/v1/hooks/event-types/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_secrets`: /api/v1/hooks/secrets/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_secrets: Operation = Operation {
-        id: "get_secrets",
-        operation_id: "get-secrets",
-        path: "/api/v1/hooks/secrets/",
-        may_repeat: true,
+    pub(crate) const get_secrets: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_secrets",
+            operation_id: "get-secrets",
+            path: "/api/v1/hooks/secrets/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_secret`: /api/v1/hooks/secrets/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_secret: Operation = Operation {
-        id: "create_secret",
-        operation_id: "create-secret",
-        path: "/api/v1/hooks/secrets/",
-        may_repeat: false,
+    pub(crate) const create_secret: Operation<types::CreateSecret> = Operation {
+        facts: Facts {
+            id: "create_secret",
+            operation_id: "create-secret",
+            path: "/api/v1/hooks/secrets/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_subscriptions`: /api/v1/hooks/subscriptions/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_subscriptions: Operation = Operation {
-        id: "get_subscriptions",
-        operation_id: "get-subscriptions",
-        path: "/api/v1/hooks/subscriptions/",
-        may_repeat: true,
+    pub(crate) const get_subscriptions: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_subscriptions",
+            operation_id: "get-subscriptions",
+            path: "/api/v1/hooks/subscriptions/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_subscription`: /api/v1/hooks/subscriptions/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_subscription: Operation = Operation {
-        id: "create_subscription",
-        operation_id: "create-subscription",
-        path: "/api/v1/hooks/subscriptions/",
-        may_repeat: false,
+    pub(crate) const create_subscription: Operation<types::SubscriptionDetail> = Operation {
+        facts: Facts {
+            id: "create_subscription",
+            operation_id: "create-subscription",
+            path: "/api/v1/hooks/subscriptions/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_subscription`: /api/v1/hooks/subscriptions/{subscription_id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_subscription: Operation = Operation {
-        id: "get_subscription",
-        operation_id: "get-subscription",
-        path: "/api/v1/hooks/subscriptions/{subscription_id}/",
-        may_repeat: true,
+    pub(crate) const get_subscription: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_subscription",
+            operation_id: "get-subscription",
+            path: "/api/v1/hooks/subscriptions/{subscription_id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `confirm_subscription`: /api/v1/hooks/subscriptions/{subscription_id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const confirm_subscription: Operation = Operation {
-        id: "confirm_subscription",
-        operation_id: "confirm-subscription",
-        path: "/api/v1/hooks/subscriptions/{subscription_id}/",
-        may_repeat: false,
+    pub(crate) const confirm_subscription: Operation<
+        types::ConfirmSubscriptionRequest,
+    > = Operation {
+        facts: Facts {
+            id: "confirm_subscription",
+            operation_id: "confirm-subscription",
+            path: "/api/v1/hooks/subscriptions/{subscription_id}/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `delete_subscription`: /api/v1/hooks/subscriptions/{subscription_id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const delete_subscription: Operation = Operation {
-        id: "delete_subscription",
-        operation_id: "delete-subscription",
-        path: "/api/v1/hooks/subscriptions/{subscription_id}/",
-        may_repeat: true,
+    pub(crate) const delete_subscription: Operation<()> = Operation {
+        facts: Facts {
+            id: "delete_subscription",
+            operation_id: "delete-subscription",
+            path: "/api/v1/hooks/subscriptions/{subscription_id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_subscription`: /api/v1/hooks/subscriptions/{subscription_id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_subscription: Operation = Operation {
-        id: "update_subscription",
-        operation_id: "update-subscription",
-        path: "/api/v1/hooks/subscriptions/{subscription_id}/",
-        may_repeat: true,
+    pub(crate) const update_subscription: Operation<types::SubscriptionUpdateDetail> = Operation {
+        facts: Facts {
+            id: "update_subscription",
+            operation_id: "update-subscription",
+            path: "/api/v1/hooks/subscriptions/{subscription_id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_events`: /api/v1/hooks/subscriptions/{subscription_id}/events/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_events: Operation = Operation {
-        id: "get_events",
-        operation_id: "get-events",
-        path: "/api/v1/hooks/subscriptions/{subscription_id}/events/",
-        may_repeat: true,
+    pub(crate) const get_events: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_events",
+            operation_id: "get-events",
+            path: "/api/v1/hooks/subscriptions/{subscription_id}/events/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_invitation`: /api/v1/invitations/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_invitation: Operation = Operation {
-        id: "create_invitation",
-        operation_id: "create-invitation",
-        path: "/api/v1/invitations/",
-        may_repeat: false,
+    pub(crate) const create_invitation: Operation<types::CreateInvitationRequest> = Operation {
+        facts: Facts {
+            id: "create_invitation",
+            operation_id: "create-invitation",
+            path: "/api/v1/invitations/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_messages`: /api/v1/messages/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_messages: Operation = Operation {
-        id: "get_messages",
-        operation_id: "get-messages",
-        path: "/api/v1/messages/",
-        may_repeat: true,
+    pub(crate) const get_messages: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_messages",
+            operation_id: "get-messages",
+            path: "/api/v1/messages/",
+            may_repeat: true,
+        },
         prose_rules: |request, _| {
             <Rules as ProseRules>::user_or_since(request)
                 .map_err(|message| crate::operation::refused_by(
@@ -55847,47 +55723,59 @@ pub(crate) mod operations {
     };
     /// `send_message`: /api/v1/messages/
     #[allow(non_upper_case_globals)]
-    pub(crate) const send_message: Operation = Operation {
-        id: "send_message",
-        operation_id: "send-message",
-        path: "/api/v1/messages/",
-        may_repeat: false,
+    pub(crate) const send_message: Operation<types::SendMessage> = Operation {
+        facts: Facts {
+            id: "send_message",
+            operation_id: "send-message",
+            path: "/api/v1/messages/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `bulk_message_participants`: /api/v1/messages/bulk/
     #[allow(non_upper_case_globals)]
-    pub(crate) const bulk_message_participants: Operation = Operation {
-        id: "bulk_message_participants",
-        operation_id: "bulk-message-participants",
-        path: "/api/v1/messages/bulk/",
-        may_repeat: false,
+    pub(crate) const bulk_message_participants: Operation<types::SendBulkMessage> = Operation {
+        facts: Facts {
+            id: "bulk_message_participants",
+            operation_id: "bulk-message-participants",
+            path: "/api/v1/messages/bulk/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `send_message_to_participant_group`: /api/v1/messages/participant-group/
     #[allow(non_upper_case_globals)]
-    pub(crate) const send_message_to_participant_group: Operation = Operation {
-        id: "send_message_to_participant_group",
-        operation_id: "send-message-to-participant-group",
-        path: "/api/v1/messages/participant-group/",
-        may_repeat: false,
+    pub(crate) const send_message_to_participant_group: Operation<
+        types::MessageParticipantGroup,
+    > = Operation {
+        facts: Facts {
+            id: "send_message_to_participant_group",
+            operation_id: "send-message-to-participant-group",
+            path: "/api/v1/messages/participant-group/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_unread_messages`: /api/v1/messages/unread/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_unread_messages: Operation = Operation {
-        id: "get_unread_messages",
-        operation_id: "get-unread-messages",
-        path: "/api/v1/messages/unread/",
-        may_repeat: true,
+    pub(crate) const get_unread_messages: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_unread_messages",
+            operation_id: "get-unread-messages",
+            path: "/api/v1/messages/unread/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_participant_groups`: /api/v1/participant-groups/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_participant_groups: Operation = Operation {
-        id: "get_participant_groups",
-        operation_id: "get-participant-groups",
-        path: "/api/v1/participant-groups/",
-        may_repeat: true,
+    pub(crate) const get_participant_groups: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_participant_groups",
+            operation_id: "get-participant-groups",
+            path: "/api/v1/participant-groups/",
+            may_repeat: true,
+        },
         prose_rules: |request, _| {
             <Rules as ProseRules>::workspace_or_project(request)
                 .map_err(|message| crate::operation::refused_by(
@@ -55899,22 +55787,16 @@ pub(crate) mod operations {
     };
     /// `create_participant_group`: /api/v1/participant-groups/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_participant_group: Operation = Operation {
-        id: "create_participant_group",
-        operation_id: "create-participant-group",
-        path: "/api/v1/participant-groups/",
-        may_repeat: false,
+    pub(crate) const create_participant_group: Operation<
+        types::CreateParticipantGroupRequest,
+    > = Operation {
+        facts: Facts {
+            id: "create_participant_group",
+            operation_id: "create-participant-group",
+            path: "/api/v1/participant-groups/",
+            may_repeat: false,
+        },
         prose_rules: |request, body| {
-            let body = body
-                .and_then(|body| {
-                    body.downcast_ref::<types::CreateParticipantGroupRequest>()
-                })
-                .ok_or(
-                    concat!(
-                        "`", "create_participant_group",
-                        "` was given no body of its type"
-                    ),
-                )?;
             <Rules as ProseRules>::name_not_blank(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "name_not_blank",
@@ -55927,254 +55809,312 @@ pub(crate) mod operations {
     };
     /// `get_participant_group`: /api/v1/participant-groups/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_participant_group: Operation = Operation {
-        id: "get_participant_group",
-        operation_id: "get-participant-group",
-        path: "/api/v1/participant-groups/{id}/",
-        may_repeat: true,
+    pub(crate) const get_participant_group: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_participant_group",
+            operation_id: "get-participant-group",
+            path: "/api/v1/participant-groups/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `delete_participant_group`: /api/v1/participant-groups/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const delete_participant_group: Operation = Operation {
-        id: "delete_participant_group",
-        operation_id: "delete-participant-group",
-        path: "/api/v1/participant-groups/{id}/",
-        may_repeat: true,
+    pub(crate) const delete_participant_group: Operation<()> = Operation {
+        facts: Facts {
+            id: "delete_participant_group",
+            operation_id: "delete-participant-group",
+            path: "/api/v1/participant-groups/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_participant_group`: /api/v1/participant-groups/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_participant_group: Operation = Operation {
-        id: "update_participant_group",
-        operation_id: "update-participant-group",
-        path: "/api/v1/participant-groups/{id}/",
-        may_repeat: true,
+    pub(crate) const update_participant_group: Operation<
+        types::UpdateParticipantGroupRequest,
+    > = Operation {
+        facts: Facts {
+            id: "update_participant_group",
+            operation_id: "update-participant-group",
+            path: "/api/v1/participant-groups/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_participant_group_participants`: /api/v1/participant-groups/{id}/participants/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_participant_group_participants: Operation = Operation {
-        id: "get_participant_group_participants",
-        operation_id: "get-participant-group-participants",
-        path: "/api/v1/participant-groups/{id}/participants/",
-        may_repeat: true,
+    pub(crate) const get_participant_group_participants: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_participant_group_participants",
+            operation_id: "get-participant-group-participants",
+            path: "/api/v1/participant-groups/{id}/participants/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `add_to_participant_group`: /api/v1/participant-groups/{id}/participants/
     #[allow(non_upper_case_globals)]
-    pub(crate) const add_to_participant_group: Operation = Operation {
-        id: "add_to_participant_group",
-        operation_id: "add-to-participant-group",
-        path: "/api/v1/participant-groups/{id}/participants/",
-        may_repeat: true,
+    pub(crate) const add_to_participant_group: Operation<types::ParticipantIds> = Operation {
+        facts: Facts {
+            id: "add_to_participant_group",
+            operation_id: "add-to-participant-group",
+            path: "/api/v1/participant-groups/{id}/participants/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `remove_from_participant_group`: /api/v1/participant-groups/{id}/participants/
     #[allow(non_upper_case_globals)]
-    pub(crate) const remove_from_participant_group: Operation = Operation {
-        id: "remove_from_participant_group",
-        operation_id: "remove-from-participant-group",
-        path: "/api/v1/participant-groups/{id}/participants/",
-        may_repeat: true,
+    pub(crate) const remove_from_participant_group: Operation<types::ParticipantIds> = Operation {
+        facts: Facts {
+            id: "remove_from_participant_group",
+            operation_id: "remove-from-participant-group",
+            path: "/api/v1/participant-groups/{id}/participants/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_project`: /api/v1/projects/{project_id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_project: Operation = Operation {
-        id: "get_project",
-        operation_id: "get-project",
-        path: "/api/v1/projects/{project_id}/",
-        may_repeat: true,
+    pub(crate) const get_project: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_project",
+            operation_id: "get-project",
+            path: "/api/v1/projects/{project_id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_project`: /api/v1/projects/{project_id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_project: Operation = Operation {
-        id: "update_project",
-        operation_id: "update-project",
-        path: "/api/v1/projects/{project_id}/",
-        may_repeat: true,
+    pub(crate) const update_project: Operation<types::UpdateProjectRequest> = Operation {
+        facts: Facts {
+            id: "update_project",
+            operation_id: "update-project",
+            path: "/api/v1/projects/{project_id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_project_studies`: /api/v1/projects/{project_id}/studies/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_project_studies: Operation = Operation {
-        id: "get_project_studies",
-        operation_id: "get-project-studies",
-        path: "/api/v1/projects/{project_id}/studies/",
-        may_repeat: true,
+    pub(crate) const get_project_studies: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_project_studies",
+            operation_id: "get-project-studies",
+            path: "/api/v1/projects/{project_id}/studies/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `delete_project_study`: /api/v1/projects/{project_id}/studies/{study_id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const delete_project_study: Operation = Operation {
-        id: "delete_project_study",
-        operation_id: "delete-project-study",
-        path: "/api/v1/projects/{project_id}/studies/{study_id}/",
-        may_repeat: true,
+    pub(crate) const delete_project_study: Operation<()> = Operation {
+        facts: Facts {
+            id: "delete_project_study",
+            operation_id: "delete-project-study",
+            path: "/api/v1/projects/{project_id}/studies/{study_id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_test_participant_for_researcher`: /api/v1/researchers/participants/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_test_participant_for_researcher: Operation = Operation {
-        id: "create_test_participant_for_researcher",
-        operation_id: "create-test-participant-for-researcher",
-        path: "/api/v1/researchers/participants/",
-        may_repeat: false,
+    pub(crate) const create_test_participant_for_researcher: Operation<
+        types::CreateTestParticipantForResearcherRequest,
+    > = Operation {
+        facts: Facts {
+            id: "create_test_participant_for_researcher",
+            operation_id: "create-test-participant-for-researcher",
+            path: "/api/v1/researchers/participants/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `calculate_reward_recommendations`: /api/v1/reward-recommendations/
     #[allow(non_upper_case_globals)]
-    pub(crate) const calculate_reward_recommendations: Operation = Operation {
-        id: "calculate_reward_recommendations",
-        operation_id: "calculate-reward-recommendations",
-        path: "/api/v1/reward-recommendations/",
-        may_repeat: true,
+    pub(crate) const calculate_reward_recommendations: Operation<()> = Operation {
+        facts: Facts {
+            id: "calculate_reward_recommendations",
+            operation_id: "calculate-reward-recommendations",
+            path: "/api/v1/reward-recommendations/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_studies`: /api/v1/studies/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_studies: Operation = Operation {
-        id: "get_studies",
-        operation_id: "get-studies",
-        path: "/api/v1/studies/",
-        may_repeat: true,
+    pub(crate) const get_studies: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_studies",
+            operation_id: "get-studies",
+            path: "/api/v1/studies/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_study`: /api/v1/studies/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_study: Operation = Operation {
-        id: "create_study",
-        operation_id: "create-study",
-        path: "/api/v1/studies/",
-        may_repeat: false,
+    pub(crate) const create_study: Operation<types::CreateStudy> = Operation {
+        facts: Facts {
+            id: "create_study",
+            operation_id: "create-study",
+            path: "/api/v1/studies/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `post_study_predicted_recruitment_time`: /api/v1/studies/predicted-recruitment-time/
     #[allow(non_upper_case_globals)]
-    pub(crate) const post_study_predicted_recruitment_time: Operation = Operation {
-        id: "post_study_predicted_recruitment_time",
-        operation_id: "PostStudyPredictedRecruitmentTime",
-        path: "/api/v1/studies/predicted-recruitment-time/",
-        may_repeat: true,
+    pub(crate) const post_study_predicted_recruitment_time: Operation<
+        types::StudyPredictedRecruitmentTimeRequest,
+    > = Operation {
+        facts: Facts {
+            id: "post_study_predicted_recruitment_time",
+            operation_id: "PostStudyPredictedRecruitmentTime",
+            path: "/api/v1/studies/predicted-recruitment-time/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_study`: /api/v1/studies/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_study: Operation = Operation {
-        id: "get_study",
-        operation_id: "get-study",
-        path: "/api/v1/studies/{id}/",
-        may_repeat: true,
+    pub(crate) const get_study: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_study",
+            operation_id: "get-study",
+            path: "/api/v1/studies/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `delete_study`: /api/v1/studies/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const delete_study: Operation = Operation {
-        id: "delete_study",
-        operation_id: "delete-study",
-        path: "/api/v1/studies/{id}/",
-        may_repeat: true,
+    pub(crate) const delete_study: Operation<()> = Operation {
+        facts: Facts {
+            id: "delete_study",
+            operation_id: "delete-study",
+            path: "/api/v1/studies/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_study`: /api/v1/studies/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_study: Operation = Operation {
-        id: "update_study",
-        operation_id: "update-study",
-        path: "/api/v1/studies/{id}/",
-        may_repeat: true,
+    pub(crate) const update_study: Operation<types::BaseStudy> = Operation {
+        facts: Facts {
+            id: "update_study",
+            operation_id: "update-study",
+            path: "/api/v1/studies/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_study_access_details_progress`: /api/v1/studies/{id}/access-details-progress/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_study_access_details_progress: Operation = Operation {
-        id: "get_study_access_details_progress",
-        operation_id: "get-study-access-details-progress",
-        path: "/api/v1/studies/{id}/access-details-progress/",
-        may_repeat: true,
+    pub(crate) const get_study_access_details_progress: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_study_access_details_progress",
+            operation_id: "get-study-access-details-progress",
+            path: "/api/v1/studies/{id}/access-details-progress/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `calculate_bulk_screen_out_payment`: /api/v1/studies/{id}/calculate-screen-out-payment/
     #[allow(non_upper_case_globals)]
-    pub(crate) const calculate_bulk_screen_out_payment: Operation = Operation {
-        id: "calculate_bulk_screen_out_payment",
-        operation_id: "CalculateBulkScreenOutPayment",
-        path: "/api/v1/studies/{id}/calculate-screen-out-payment/",
-        may_repeat: true,
+    pub(crate) const calculate_bulk_screen_out_payment: Operation<
+        types::BulkScreenOutPaymentCalculatorRequest,
+    > = Operation {
+        facts: Facts {
+            id: "calculate_bulk_screen_out_payment",
+            operation_id: "CalculateBulkScreenOutPayment",
+            path: "/api/v1/studies/{id}/calculate-screen-out-payment/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `duplicate_study`: /api/v1/studies/{id}/clone/
     #[allow(non_upper_case_globals)]
-    pub(crate) const duplicate_study: Operation = Operation {
-        id: "duplicate_study",
-        operation_id: "duplicate-study",
-        path: "/api/v1/studies/{id}/clone/",
-        may_repeat: false,
+    pub(crate) const duplicate_study: Operation<types::DuplicateStudyRequest> = Operation {
+        facts: Facts {
+            id: "duplicate_study",
+            operation_id: "duplicate-study",
+            path: "/api/v1/studies/{id}/clone/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_study_cost`: /api/v1/studies/{id}/cost/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_study_cost: Operation = Operation {
-        id: "get_study_cost",
-        operation_id: "get-study-cost",
-        path: "/api/v1/studies/{id}/cost/",
-        may_repeat: true,
+    pub(crate) const get_study_cost: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_study_cost",
+            operation_id: "get-study-cost",
+            path: "/api/v1/studies/{id}/cost/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `download_study_credential_report`: /api/v1/studies/{id}/credentials/report/
     #[allow(non_upper_case_globals)]
-    pub(crate) const download_study_credential_report: Operation = Operation {
-        id: "download_study_credential_report",
-        operation_id: "download-study-credential-report",
-        path: "/api/v1/studies/{id}/credentials/report/",
-        may_repeat: true,
+    pub(crate) const download_study_credential_report: Operation<()> = Operation {
+        facts: Facts {
+            id: "download_study_credential_report",
+            operation_id: "download-study-credential-report",
+            path: "/api/v1/studies/{id}/credentials/report/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_demographic_export_history`: /api/v1/studies/{id}/demographic-export-history/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_demographic_export_history: Operation = Operation {
-        id: "get_demographic_export_history",
-        operation_id: "get-demographic-export-history",
-        path: "/api/v1/studies/{id}/demographic-export-history/",
-        may_repeat: true,
+    pub(crate) const get_demographic_export_history: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_demographic_export_history",
+            operation_id: "get-demographic-export-history",
+            path: "/api/v1/studies/{id}/demographic-export-history/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `export_demographic_data`: /api/v1/studies/{id}/demographic-export/
     #[allow(non_upper_case_globals)]
-    pub(crate) const export_demographic_data: Operation = Operation {
-        id: "export_demographic_data",
-        operation_id: "export-demographic-data",
-        path: "/api/v1/studies/{id}/demographic-export/",
-        may_repeat: false,
+    pub(crate) const export_demographic_data: Operation<
+        types::ExportDemographicDataRequest,
+    > = Operation {
+        facts: Facts {
+            id: "export_demographic_data",
+            operation_id: "export-demographic-data",
+            path: "/api/v1/studies/{id}/demographic-export/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `export_study`: /api/v1/studies/{id}/export/
     #[allow(non_upper_case_globals)]
-    pub(crate) const export_study: Operation = Operation {
-        id: "export_study",
-        operation_id: "export-study",
-        path: "/api/v1/studies/{id}/export/",
-        may_repeat: true,
+    pub(crate) const export_study: Operation<()> = Operation {
+        facts: Facts {
+            id: "export_study",
+            operation_id: "export-study",
+            path: "/api/v1/studies/{id}/export/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `bulk_screen_out_submissions`: /api/v1/studies/{id}/screen-out-submissions/
     #[allow(non_upper_case_globals)]
-    pub(crate) const bulk_screen_out_submissions: Operation = Operation {
-        id: "bulk_screen_out_submissions",
-        operation_id: "BulkScreenOutSubmissions",
-        path: "/api/v1/studies/{id}/screen-out-submissions/",
-        may_repeat: false,
+    pub(crate) const bulk_screen_out_submissions: Operation<
+        types::BulkScreenOutRequest,
+    > = Operation {
+        facts: Facts {
+            id: "bulk_screen_out_submissions",
+            operation_id: "BulkScreenOutSubmissions",
+            path: "/api/v1/studies/{id}/screen-out-submissions/",
+            may_repeat: false,
+        },
         prose_rules: |request, body| {
-            let body = body
-                .and_then(|body| body.downcast_ref::<types::BulkScreenOutRequest>())
-                .ok_or(
-                    concat!(
-                        "`", "bulk_screen_out_submissions",
-                        "` was given no body of its type"
-                    ),
-                )?;
             <Rules as ProseRules>::bonus_or_hourly_reward(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "bonus_or_hourly_reward",
@@ -56185,125 +56125,152 @@ pub(crate) mod operations {
     };
     /// `get_study_submissions`: /api/v1/studies/{id}/submissions/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_study_submissions: Operation = Operation {
-        id: "get_study_submissions",
-        operation_id: "get-study-submissions",
-        path: "/api/v1/studies/{id}/submissions/",
-        may_repeat: true,
+    pub(crate) const get_study_submissions: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_study_submissions",
+            operation_id: "get-study-submissions",
+            path: "/api/v1/studies/{id}/submissions/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `count_study_submissions_by_status`: /api/v1/studies/{id}/submissions/counts/
     #[allow(non_upper_case_globals)]
-    pub(crate) const count_study_submissions_by_status: Operation = Operation {
-        id: "count_study_submissions_by_status",
-        operation_id: "count-study-submissions-by-status",
-        path: "/api/v1/studies/{id}/submissions/counts/",
-        may_repeat: true,
+    pub(crate) const count_study_submissions_by_status: Operation<()> = Operation {
+        facts: Facts {
+            id: "count_study_submissions_by_status",
+            operation_id: "count-study-submissions-by-status",
+            path: "/api/v1/studies/{id}/submissions/counts/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_test_study`: /api/v1/studies/{id}/test-study
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_test_study: Operation = Operation {
-        id: "create_test_study",
-        operation_id: "create-test-study",
-        path: "/api/v1/studies/{id}/test-study",
-        may_repeat: false,
+    pub(crate) const create_test_study: Operation<()> = Operation {
+        facts: Facts {
+            id: "create_test_study",
+            operation_id: "create-test-study",
+            path: "/api/v1/studies/{id}/test-study",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `publish_study`: /api/v1/studies/{id}/transition/
     #[allow(non_upper_case_globals)]
-    pub(crate) const publish_study: Operation = Operation {
-        id: "publish_study",
-        operation_id: "publish-study",
-        path: "/api/v1/studies/{id}/transition/",
-        may_repeat: false,
+    pub(crate) const publish_study: Operation<types::StudyTransition> = Operation {
+        facts: Facts {
+            id: "publish_study",
+            operation_id: "publish-study",
+            path: "/api/v1/studies/{id}/transition/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_study_predicted_recruitment_time`: /api/v1/studies/{study_id}/predicted-recruitment-time/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_study_predicted_recruitment_time: Operation = Operation {
-        id: "get_study_predicted_recruitment_time",
-        operation_id: "GetStudyPredictedRecruitmentTime",
-        path: "/api/v1/studies/{study_id}/predicted-recruitment-time/",
-        may_repeat: true,
+    pub(crate) const get_study_predicted_recruitment_time: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_study_predicted_recruitment_time",
+            operation_id: "GetStudyPredictedRecruitmentTime",
+            path: "/api/v1/studies/{study_id}/predicted-recruitment-time/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `list_mutually_exclusive_study_collections`: /api/v1/study-collections/mutually-exclusive/
     #[allow(non_upper_case_globals)]
-    pub(crate) const list_mutually_exclusive_study_collections: Operation = Operation {
-        id: "list_mutually_exclusive_study_collections",
-        operation_id: "ListMutuallyExclusiveStudyCollections",
-        path: "/api/v1/study-collections/mutually-exclusive/",
-        may_repeat: true,
+    pub(crate) const list_mutually_exclusive_study_collections: Operation<()> = Operation {
+        facts: Facts {
+            id: "list_mutually_exclusive_study_collections",
+            operation_id: "ListMutuallyExclusiveStudyCollections",
+            path: "/api/v1/study-collections/mutually-exclusive/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_mutually_exclusive_study_collection`: /api/v1/study-collections/mutually-exclusive/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_mutually_exclusive_study_collection: Operation = Operation {
-        id: "create_mutually_exclusive_study_collection",
-        operation_id: "CreateMutuallyExclusiveStudyCollection",
-        path: "/api/v1/study-collections/mutually-exclusive/",
-        may_repeat: false,
+    pub(crate) const create_mutually_exclusive_study_collection: Operation<
+        types::MutuallyExclusiveStudyCollectionCreate,
+    > = Operation {
+        facts: Facts {
+            id: "create_mutually_exclusive_study_collection",
+            operation_id: "CreateMutuallyExclusiveStudyCollection",
+            path: "/api/v1/study-collections/mutually-exclusive/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_mutually_exclusive_study_collection`: /api/v1/study-collections/mutually-exclusive/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_mutually_exclusive_study_collection: Operation = Operation {
-        id: "get_mutually_exclusive_study_collection",
-        operation_id: "GetMutuallyExclusiveStudyCollection",
-        path: "/api/v1/study-collections/mutually-exclusive/{id}/",
-        may_repeat: true,
+    pub(crate) const get_mutually_exclusive_study_collection: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_mutually_exclusive_study_collection",
+            operation_id: "GetMutuallyExclusiveStudyCollection",
+            path: "/api/v1/study-collections/mutually-exclusive/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `delete_mutually_exclusive_study_collection`: /api/v1/study-collections/mutually-exclusive/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const delete_mutually_exclusive_study_collection: Operation = Operation {
-        id: "delete_mutually_exclusive_study_collection",
-        operation_id: "DeleteMutuallyExclusiveStudyCollection",
-        path: "/api/v1/study-collections/mutually-exclusive/{id}/",
-        may_repeat: true,
+    pub(crate) const delete_mutually_exclusive_study_collection: Operation<()> = Operation {
+        facts: Facts {
+            id: "delete_mutually_exclusive_study_collection",
+            operation_id: "DeleteMutuallyExclusiveStudyCollection",
+            path: "/api/v1/study-collections/mutually-exclusive/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_mutually_exclusive_study_collection`: /api/v1/study-collections/mutually-exclusive/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_mutually_exclusive_study_collection: Operation = Operation {
-        id: "update_mutually_exclusive_study_collection",
-        operation_id: "UpdateMutuallyExclusiveStudyCollection",
-        path: "/api/v1/study-collections/mutually-exclusive/{id}/",
-        may_repeat: true,
+    pub(crate) const update_mutually_exclusive_study_collection: Operation<
+        types::MutuallyExclusiveStudyCollectionUpdate,
+    > = Operation {
+        facts: Facts {
+            id: "update_mutually_exclusive_study_collection",
+            operation_id: "UpdateMutuallyExclusiveStudyCollection",
+            path: "/api/v1/study-collections/mutually-exclusive/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `transition_mutually_exclusive_study_collection`: /api/v1/study-collections/mutually-exclusive/{id}/transition/
     #[allow(non_upper_case_globals)]
-    pub(crate) const transition_mutually_exclusive_study_collection: Operation = Operation {
-        id: "transition_mutually_exclusive_study_collection",
-        operation_id: "TransitionMutuallyExclusiveStudyCollection",
-        path: "/api/v1/study-collections/mutually-exclusive/{id}/transition/",
-        may_repeat: false,
+    pub(crate) const transition_mutually_exclusive_study_collection: Operation<
+        types::TransitionMutuallyExclusiveStudyCollectionRequest,
+    > = Operation {
+        facts: Facts {
+            id: "transition_mutually_exclusive_study_collection",
+            operation_id: "TransitionMutuallyExclusiveStudyCollection",
+            path: "/api/v1/study-collections/mutually-exclusive/{id}/transition/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `calculate_study_cost`: /api/v1/study-cost-calculator/
     #[allow(non_upper_case_globals)]
-    pub(crate) const calculate_study_cost: Operation = Operation {
-        id: "calculate_study_cost",
-        operation_id: "calculate-study-cost",
-        path: "/api/v1/study-cost-calculator/",
-        may_repeat: true,
+    pub(crate) const calculate_study_cost: Operation<types::StudyCostRequest> = Operation {
+        facts: Facts {
+            id: "calculate_study_cost",
+            operation_id: "calculate-study-cost",
+            path: "/api/v1/study-cost-calculator/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `test_study_set_up`: /api/v1/study/{id}/test-study
     #[allow(non_upper_case_globals)]
-    pub(crate) const test_study_set_up: Operation = Operation {
-        id: "test_study_set_up",
-        operation_id: "TestStudySetUp",
-        path: "/api/v1/study/{id}/test-study",
-        may_repeat: false,
+    pub(crate) const test_study_set_up: Operation<types::TestStudySetUp> = Operation {
+        facts: Facts {
+            id: "test_study_set_up",
+            operation_id: "TestStudySetUp",
+            path: "/api/v1/study/{id}/test-study",
+            may_repeat: false,
+        },
         prose_rules: |request, body| {
-            let body = body
-                .and_then(|body| body.downcast_ref::<types::TestStudySetUp>())
-                .ok_or(
-                    concat!("`", "test_study_set_up", "` was given no body of its type"),
-                )?;
             <Rules as ProseRules>::one_test_target(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "one_test_target",
@@ -56314,73 +56281,86 @@ pub(crate) mod operations {
     };
     /// `get_submissions`: /api/v1/submissions/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_submissions: Operation = Operation {
-        id: "get_submissions",
-        operation_id: "get-submissions",
-        path: "/api/v1/submissions/",
-        may_repeat: true,
+    pub(crate) const get_submissions: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_submissions",
+            operation_id: "get-submissions",
+            path: "/api/v1/submissions/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_bonus_payments`: /api/v1/submissions/bonus-payments/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_bonus_payments: Operation = Operation {
-        id: "create_bonus_payments",
-        operation_id: "create-bonus-payments",
-        path: "/api/v1/submissions/bonus-payments/",
-        may_repeat: false,
+    pub(crate) const create_bonus_payments: Operation<
+        types::CreateBonusPaymentsRequest,
+    > = Operation {
+        facts: Facts {
+            id: "create_bonus_payments",
+            operation_id: "create-bonus-payments",
+            path: "/api/v1/submissions/bonus-payments/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `bulk_approve_submissions`: /api/v1/submissions/bulk-approve/
     #[allow(non_upper_case_globals)]
-    pub(crate) const bulk_approve_submissions: Operation = Operation {
-        id: "bulk_approve_submissions",
-        operation_id: "bulk-approve-submissions",
-        path: "/api/v1/submissions/bulk-approve/",
-        may_repeat: false,
+    pub(crate) const bulk_approve_submissions: Operation<
+        types::BulkApproveSubmissionsRequest,
+    > = Operation {
+        facts: Facts {
+            id: "bulk_approve_submissions",
+            operation_id: "bulk-approve-submissions",
+            path: "/api/v1/submissions/bulk-approve/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_submission_feedback_upload_url`: /api/v1/submissions/signals/upload-url/{filename}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_submission_feedback_upload_url: Operation = Operation {
-        id: "get_submission_feedback_upload_url",
-        operation_id: "get-submission-feedback-upload-url",
-        path: "/api/v1/submissions/signals/upload-url/{filename}",
-        may_repeat: true,
+    pub(crate) const get_submission_feedback_upload_url: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_submission_feedback_upload_url",
+            operation_id: "get-submission-feedback-upload-url",
+            path: "/api/v1/submissions/signals/upload-url/{filename}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_submission`: /api/v1/submissions/{id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_submission: Operation = Operation {
-        id: "get_submission",
-        operation_id: "get-submission",
-        path: "/api/v1/submissions/{id}/",
-        may_repeat: true,
+    pub(crate) const get_submission: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_submission",
+            operation_id: "get-submission",
+            path: "/api/v1/submissions/{id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `request_submission_return`: /api/v1/submissions/{id}/request-return/
     #[allow(non_upper_case_globals)]
-    pub(crate) const request_submission_return: Operation = Operation {
-        id: "request_submission_return",
-        operation_id: "request-submission-return",
-        path: "/api/v1/submissions/{id}/request-return/",
-        may_repeat: false,
+    pub(crate) const request_submission_return: Operation<
+        types::RequestSubmissionReturnRequest,
+    > = Operation {
+        facts: Facts {
+            id: "request_submission_return",
+            operation_id: "request-submission-return",
+            path: "/api/v1/submissions/{id}/request-return/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `transition_submission`: /api/v1/submissions/{id}/transition/
     #[allow(non_upper_case_globals)]
-    pub(crate) const transition_submission: Operation = Operation {
-        id: "transition_submission",
-        operation_id: "transition-submission",
-        path: "/api/v1/submissions/{id}/transition/",
-        may_repeat: false,
+    pub(crate) const transition_submission: Operation<types::SubmissionTransition> = Operation {
+        facts: Facts {
+            id: "transition_submission",
+            operation_id: "transition-submission",
+            path: "/api/v1/submissions/{id}/transition/",
+            may_repeat: false,
+        },
         prose_rules: |request, body| {
-            let body = body
-                .and_then(|body| body.downcast_ref::<types::SubmissionTransition>())
-                .ok_or(
-                    concat!(
-                        "`", "transition_submission", "` was given no body of its type"
-                    ),
-                )?;
             <Rules as ProseRules>::transition_has_what_its_action_needs(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "transition_has_what_its_action_needs",
@@ -56391,26 +56371,25 @@ pub(crate) mod operations {
     };
     /// `get_surveys`: /api/v1/surveys/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_surveys: Operation = Operation {
-        id: "get_surveys",
-        operation_id: "get-surveys",
-        path: "/api/v1/surveys/",
-        may_repeat: true,
+    pub(crate) const get_surveys: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_surveys",
+            operation_id: "get-surveys",
+            path: "/api/v1/surveys/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_survey`: /api/v1/surveys/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_survey: Operation = Operation {
-        id: "create_survey",
-        operation_id: "create-survey",
-        path: "/api/v1/surveys/",
-        may_repeat: false,
+    pub(crate) const create_survey: Operation<types::SurveyIn> = Operation {
+        facts: Facts {
+            id: "create_survey",
+            operation_id: "create-survey",
+            path: "/api/v1/surveys/",
+            may_repeat: false,
+        },
         prose_rules: |request, body| {
-            let body = body
-                .and_then(|body| body.downcast_ref::<types::SurveyIn>())
-                .ok_or(
-                    concat!("`", "create_survey", "` was given no body of its type"),
-                )?;
             <Rules as ProseRules>::sections_or_questions(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "sections_or_questions",
@@ -56421,107 +56400,124 @@ pub(crate) mod operations {
     };
     /// `get_survey`: /api/v1/surveys/{survey_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_survey: Operation = Operation {
-        id: "get_survey",
-        operation_id: "get-survey",
-        path: "/api/v1/surveys/{survey_id}",
-        may_repeat: true,
+    pub(crate) const get_survey: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_survey",
+            operation_id: "get-survey",
+            path: "/api/v1/surveys/{survey_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `delete_survey`: /api/v1/surveys/{survey_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const delete_survey: Operation = Operation {
-        id: "delete_survey",
-        operation_id: "delete-survey",
-        path: "/api/v1/surveys/{survey_id}",
-        may_repeat: true,
+    pub(crate) const delete_survey: Operation<()> = Operation {
+        facts: Facts {
+            id: "delete_survey",
+            operation_id: "delete-survey",
+            path: "/api/v1/surveys/{survey_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_responses`: /api/v1/surveys/{survey_id}/responses/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_responses: Operation = Operation {
-        id: "get_responses",
-        operation_id: "get-responses",
-        path: "/api/v1/surveys/{survey_id}/responses/",
-        may_repeat: true,
+    pub(crate) const get_responses: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_responses",
+            operation_id: "get-responses",
+            path: "/api/v1/surveys/{survey_id}/responses/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_response`: /api/v1/surveys/{survey_id}/responses/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_response: Operation = Operation {
-        id: "create_response",
-        operation_id: "create-response",
-        path: "/api/v1/surveys/{survey_id}/responses/",
-        may_repeat: false,
+    pub(crate) const create_response: Operation<types::SurveyResponseIn> = Operation {
+        facts: Facts {
+            id: "create_response",
+            operation_id: "create-response",
+            path: "/api/v1/surveys/{survey_id}/responses/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `delete_responses`: /api/v1/surveys/{survey_id}/responses/
     #[allow(non_upper_case_globals)]
-    pub(crate) const delete_responses: Operation = Operation {
-        id: "delete_responses",
-        operation_id: "delete-responses",
-        path: "/api/v1/surveys/{survey_id}/responses/",
-        may_repeat: true,
+    pub(crate) const delete_responses: Operation<()> = Operation {
+        facts: Facts {
+            id: "delete_responses",
+            operation_id: "delete-responses",
+            path: "/api/v1/surveys/{survey_id}/responses/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_summary`: /api/v1/surveys/{survey_id}/responses/summary/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_summary: Operation = Operation {
-        id: "get_summary",
-        operation_id: "get-summary",
-        path: "/api/v1/surveys/{survey_id}/responses/summary/",
-        may_repeat: true,
+    pub(crate) const get_summary: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_summary",
+            operation_id: "get-summary",
+            path: "/api/v1/surveys/{survey_id}/responses/summary/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_response`: /api/v1/surveys/{survey_id}/responses/{response_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_response: Operation = Operation {
-        id: "get_response",
-        operation_id: "get-response",
-        path: "/api/v1/surveys/{survey_id}/responses/{response_id}",
-        may_repeat: true,
+    pub(crate) const get_response: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_response",
+            operation_id: "get-response",
+            path: "/api/v1/surveys/{survey_id}/responses/{response_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `delete_response`: /api/v1/surveys/{survey_id}/responses/{response_id}
     #[allow(non_upper_case_globals)]
-    pub(crate) const delete_response: Operation = Operation {
-        id: "delete_response",
-        operation_id: "delete-response",
-        path: "/api/v1/surveys/{survey_id}/responses/{response_id}",
-        may_repeat: true,
+    pub(crate) const delete_response: Operation<()> = Operation {
+        facts: Facts {
+            id: "delete_response",
+            operation_id: "delete-response",
+            path: "/api/v1/surveys/{survey_id}/responses/{response_id}",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_user`: /api/v1/users/me/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_user: Operation = Operation {
-        id: "get_user",
-        operation_id: "get-user",
-        path: "/api/v1/users/me/",
-        may_repeat: true,
+    pub(crate) const get_user: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_user",
+            operation_id: "get-user",
+            path: "/api/v1/users/me/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_workspaces`: /api/v1/workspaces/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_workspaces: Operation = Operation {
-        id: "get_workspaces",
-        operation_id: "get-workspaces",
-        path: "/api/v1/workspaces/",
-        may_repeat: true,
+    pub(crate) const get_workspaces: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_workspaces",
+            operation_id: "get-workspaces",
+            path: "/api/v1/workspaces/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_workspace`: /api/v1/workspaces/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_workspace: Operation = Operation {
-        id: "create_workspace",
-        operation_id: "create-workspace",
-        path: "/api/v1/workspaces/",
-        may_repeat: false,
+    pub(crate) const create_workspace: Operation<types::CreateWorkspace> = Operation {
+        facts: Facts {
+            id: "create_workspace",
+            operation_id: "create-workspace",
+            path: "/api/v1/workspaces/",
+            may_repeat: false,
+        },
         prose_rules: |request, body| {
-            let body = body
-                .and_then(|body| body.downcast_ref::<types::CreateWorkspace>())
-                .ok_or(
-                    concat!("`", "create_workspace", "` was given no body of its type"),
-                )?;
             <Rules as ProseRules>::currency_gbp_or_usd(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "currency_gbp_or_usd",
@@ -56532,47 +56528,57 @@ pub(crate) mod operations {
     };
     /// `get_workspace`: /api/v1/workspaces/{workspace_id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_workspace: Operation = Operation {
-        id: "get_workspace",
-        operation_id: "get-workspace",
-        path: "/api/v1/workspaces/{workspace_id}/",
-        may_repeat: true,
+    pub(crate) const get_workspace: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_workspace",
+            operation_id: "get-workspace",
+            path: "/api/v1/workspaces/{workspace_id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `update_workspace`: /api/v1/workspaces/{workspace_id}/
     #[allow(non_upper_case_globals)]
-    pub(crate) const update_workspace: Operation = Operation {
-        id: "update_workspace",
-        operation_id: "update-workspace",
-        path: "/api/v1/workspaces/{workspace_id}/",
-        may_repeat: true,
+    pub(crate) const update_workspace: Operation<types::Workspace> = Operation {
+        facts: Facts {
+            id: "update_workspace",
+            operation_id: "update-workspace",
+            path: "/api/v1/workspaces/{workspace_id}/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_workspace_balance`: /api/v1/workspaces/{workspace_id}/balance/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_workspace_balance: Operation = Operation {
-        id: "get_workspace_balance",
-        operation_id: "get-workspace-balance",
-        path: "/api/v1/workspaces/{workspace_id}/balance/",
-        may_repeat: true,
+    pub(crate) const get_workspace_balance: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_workspace_balance",
+            operation_id: "get-workspace-balance",
+            path: "/api/v1/workspaces/{workspace_id}/balance/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `get_projects`: /api/v1/workspaces/{workspace_id}/projects/
     #[allow(non_upper_case_globals)]
-    pub(crate) const get_projects: Operation = Operation {
-        id: "get_projects",
-        operation_id: "get-projects",
-        path: "/api/v1/workspaces/{workspace_id}/projects/",
-        may_repeat: true,
+    pub(crate) const get_projects: Operation<()> = Operation {
+        facts: Facts {
+            id: "get_projects",
+            operation_id: "get-projects",
+            path: "/api/v1/workspaces/{workspace_id}/projects/",
+            may_repeat: true,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// `create_project`: /api/v1/workspaces/{workspace_id}/projects/
     #[allow(non_upper_case_globals)]
-    pub(crate) const create_project: Operation = Operation {
-        id: "create_project",
-        operation_id: "create-project",
-        path: "/api/v1/workspaces/{workspace_id}/projects/",
-        may_repeat: false,
+    pub(crate) const create_project: Operation<types::CreateProject> = Operation {
+        facts: Facts {
+            id: "create_project",
+            operation_id: "create-project",
+            path: "/api/v1/workspaces/{workspace_id}/projects/",
+            may_repeat: false,
+        },
         prose_rules: |_, _| Ok(()),
     };
     /// The rules the docs state only in prose (`x-prose-rules` in the spec), one

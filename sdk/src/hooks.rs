@@ -16,7 +16,7 @@ use crate::call::Exchange;
 use crate::client::Config;
 use crate::error::Attempts;
 use crate::generated::Client;
-use crate::operation::Operation;
+use crate::operation::Facts;
 use crate::retry;
 
 /// The generator requires the hooks (`HooksMode::Expected`), and the generated `send()` calls
@@ -75,7 +75,7 @@ pub(crate) async fn send(
     client: &Client,
     request: reqwest::Request,
     rebuild: Option<&Rebuild<'_>>,
-    operation: &Operation,
+    operation: &Facts,
     call: &CallSettings,
 ) -> Exchange {
     let span = tracing::info_span!(
@@ -100,7 +100,7 @@ async fn attempts(
     client: &Client,
     mut request: reqwest::Request,
     rebuild: Option<&Rebuild<'_>>,
-    operation: &Operation,
+    operation: &Facts,
     call: &CallSettings,
     span: &tracing::Span,
 ) -> Exchange {

@@ -4,13 +4,22 @@
 //! The facts come from the spec, through the table `cargo xtask generate` writes beside the
 //! client (`generated::operations`): nothing here names an operation.
 
-use std::any::Any;
 use std::borrow::Cow;
 
 /// One operation of the spec, as the generated table states it: each generated `send()` names
-/// its own (`operations::NAME`), so no lookup can miss.
+/// its own (`operations::NAME`), so no lookup can miss. `B` is the type of its body (`()`
+/// without one), which its prose rules read as it is: no cast at run time.
 #[derive(Debug)]
-pub(crate) struct Operation {
+pub(crate) struct Operation<B: 'static = ()> {
+    /// What every request of the operation shares.
+    pub facts: Facts,
+    /// Checks the operation's prose rules (`x-prose-rules`) on the request and its typed body.
+    pub prose_rules: fn(&Sent<'_>, &B) -> Result<(), String>,
+}
+
+/// An operation's facts, whatever its body: what sending and tracing read.
+#[derive(Debug)]
+pub(crate) struct Facts {
     /// progenitor's name for it: the client's method and `OperationInfo::operation_id`.
     pub id: &'static str,
     /// The spec's `operationId`, e.g. `create-participant-group`: the span's `operation`.
@@ -20,8 +29,16 @@ pub(crate) struct Operation {
     /// Whether sending it twice leaves the same state, so that it may be sent again after a
     /// 5xx, a timeout or a dropped connection (`x-idempotent` in the spec).
     pub may_repeat: bool,
-    /// Checks the operation's prose rules (`x-prose-rules`) on the request and its typed body.
-    pub prose_rules: fn(&Sent<'_>, Option<&dyn Any>) -> Result<(), String>,
+}
+
+/// So that `hooks::send` takes any operation's facts as they are (`&Operation<B>` where it
+/// wants `&Facts`), and is compiled once, not once per body type.
+impl<B> std::ops::Deref for Operation<B> {
+    type Target = Facts;
+
+    fn deref(&self) -> &Facts {
+        &self.facts
+    }
 }
 
 /// Between a prose rule's name and its message in a refusal: progenitor's error carries one
@@ -37,10 +54,10 @@ pub(crate) fn refused_by(rule: &str, message: String) -> String {
 /// Checks `request`, built for `operation` with `body` (its typed body, if it has one), before
 /// anything is sent: its path is the operation's (no path parameter changed it), and it keeps
 /// the rules the docs state in prose. Each generated `send()` calls it before the hooks.
-pub(crate) fn check(
-    operation: &Operation,
+pub(crate) fn check<B>(
+    operation: &Operation<B>,
     request: &reqwest::Request,
-    body: Option<&dyn Any>,
+    body: &B,
 ) -> Result<(), String> {
     same_path(operation.path, request.url().path())?;
     (operation.prose_rules)(&Sent::new(request), body)

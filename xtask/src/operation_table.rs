@@ -62,10 +62,7 @@ pub fn items(
         });
         let check = match (&entry.body, entry.prose_rules.is_empty()) {
             (_, true) => quote!(|_, _| Ok(())),
-            (Some(ty), false) => quote!(|request, body| {
-                let body = body
-                    .and_then(|body| body.downcast_ref::<#ty>())
-                    .ok_or(concat!("`", #id, "` was given no body of its type"))?;
+            (Some(_), false) => quote!(|request, body| {
                 #(#calls)*
                 Ok(())
             }),
@@ -74,14 +71,21 @@ pub fn items(
                 Ok(())
             }),
         };
+        // The body's type: the prose rules read it as it is.
+        let body = match &entry.body {
+            Some(ty) => quote!(#ty),
+            None => quote!(()),
+        };
         quote! {
             #[doc = #doc]
             #[allow(non_upper_case_globals)]
-            pub(crate) const #name: Operation = Operation {
-                id: #id,
-                operation_id: #operation_id,
-                path: #path,
-                may_repeat: #may_repeat,
+            pub(crate) const #name: Operation<#body> = Operation {
+                facts: Facts {
+                    id: #id,
+                    operation_id: #operation_id,
+                    path: #path,
+                    may_repeat: #may_repeat,
+                },
                 prose_rules: #check,
             };
         }
@@ -105,7 +109,7 @@ pub fn items(
             #[allow(unused_imports)]
             use super::types;
             #[allow(unused_imports)]
-            use crate::operation::{Operation, Sent};
+            use crate::operation::{Facts, Operation, Sent};
             #[allow(unused_imports)]
             use crate::validate::Rules;
 
@@ -389,7 +393,14 @@ mod tests {
             )
         );
         // The operation's constant, named by progenitor's method, calls both.
-        assert!(code.contains("pub(crate)constmake_thing:Operation=Operation{id:\"make_thing\""));
+        // Its body's type is the operation's: the rules read it as it is.
+        assert!(
+            code.contains(
+                "pub(crate)constmake_thing:Operation<types::NewThing>=Operation{\
+                 facts:Facts{id:\"make_thing\""
+            ),
+            "{code}"
+        );
         assert!(code.contains("may_repeat:false"));
         // The tests' list of operations: its operationId, method, parameters, body type and
         // how its success is read.

@@ -150,7 +150,7 @@ mod tests {
                         let mut request = client.client.get(url).headers(header_map).build()?;
                         let info = OperationInfo { operation_id: "get_thing" };
                         let operation = &super::operations::get_thing;
-                        crate::operation::check(operation, &request, None).map_err(Error::Custom)?;
+                        crate::operation::check(operation, &request, &()).map_err(Error::Custom)?;
                         client.pre(&mut request, &info).await?;
                         Ok(crate::hooks::send(client, request, operation, &call).await)
                     }

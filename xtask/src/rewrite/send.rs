@@ -215,9 +215,9 @@ fn send_as_its_operation(
     let constant = syn::Ident::new(&operation_id, proc_macro2::Span::call_site());
     let has_body = stmts.iter().any(|s| flat(s).starts_with("letbody="));
     let body: Expr = if has_body {
-        syn::parse_quote!(Some(&body as &dyn ::std::any::Any))
+        syn::parse_quote!(&body)
     } else {
-        syn::parse_quote!(None)
+        syn::parse_quote!(&())
     };
     let pre = stmts.len() - 1;
     let before_pre: [Stmt; 2] = [
@@ -374,7 +374,7 @@ mod tests {
         ));
         assert!(code.contains(
             "letoperation=&super::operations::get_thing;\
-             crate::operation::check(operation,&request,None).map_err(Error::Custom)?;\
+             crate::operation::check(operation,&request,&()).map_err(Error::Custom)?;\
              client.pre(&mutrequest,&info).await?;\
              Ok(crate::hooks::send(client,request,operation).await)"
         ));
