@@ -56637,7 +56637,8 @@ pub(crate) mod operations {
 /// the wire, its setter and its type), its body's type, and how its success is read
 /// (`json`, `text`, `text_or_json`), so that tests call every
 /// operation from the spec's examples without a hand-written call each. Not part of the
-/// SDK's API.
+/// SDK's API: compiled only with the workspace's own feature `__tests`.
+#[cfg(feature = "__tests")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! for_each_operation {
@@ -56944,7 +56945,9 @@ macro_rules! for_each_operation {
     };
 }
 /// Calls `$callback!` with the name of every type generated from the spec, so that
-/// tests reach each type by its schema's name. Not part of the SDK's API.
+/// tests reach each type by its schema's name. Not part of the SDK's API: compiled only
+/// with the workspace's own feature `__tests`.
+#[cfg(feature = "__tests")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! for_each_generated_type {

@@ -127,7 +127,8 @@ pub fn items(
         /// the wire, its setter and its type), its body's type, and how its success is read
         /// (`json`, `text`, `text_or_json`), so that tests call every
         /// operation from the spec's examples without a hand-written call each. Not part of the
-        /// SDK's API.
+        /// SDK's API: compiled only with the workspace's own feature `__tests`.
+        #[cfg(feature = "__tests")]
         #[doc(hidden)]
         #[macro_export]
         macro_rules! for_each_operation {
@@ -139,7 +140,9 @@ pub fn items(
         }
 
         /// Calls `$callback!` with the name of every type generated from the spec, so that
-        /// tests reach each type by its schema's name. Not part of the SDK's API.
+        /// tests reach each type by its schema's name. Not part of the SDK's API: compiled only
+        /// with the workspace's own feature `__tests`.
+        #[cfg(feature = "__tests")]
         #[doc(hidden)]
         #[macro_export]
         macro_rules! for_each_generated_type {
@@ -393,6 +396,17 @@ mod tests {
             )
         );
         // The operation's constant, named by progenitor's method, calls both.
+        // The tests' macros are compiled only for this workspace's tests, never exported by a
+        // published build.
+        for name in ["for_each_operation", "for_each_generated_type"] {
+            assert!(
+                code.contains(&format!(
+                    "#[cfg(feature=\"__tests\")]#[doc(hidden)]#[macro_export]macro_rules!{name}"
+                )),
+                "{code}"
+            );
+        }
+        assert_eq!(code.matches("#[macro_export]").count(), 2, "{code}");
         // Its body's type is the operation's: the rules read it as it is.
         assert!(
             code.contains(
