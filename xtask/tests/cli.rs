@@ -26,18 +26,19 @@ fn the_committed_generated_module_matches_the_spec() {
         report.ends_with("cargo xtask check: spec/openapi.yaml passes all 16 rules\n"),
         "{report}"
     );
-    // The README's sample of this report is this report (`...` stands for lines left out).
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    // The xtask's README's sample of this report is this report (`...` stands for lines left
+    // out).
+    let readme = std::fs::read_to_string(root().join("xtask/README.md")).unwrap();
     let sample = readme
         .split("```text\npass  spec-parses")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
-        .expect("the README shows a sample of `cargo xtask check`");
+        .expect("xtask/README.md shows a sample of `cargo xtask check`");
     let sample = format!("pass  spec-parses{sample}");
     for line in sample.lines().filter(|line| *line != "...") {
         assert!(
             report.lines().any(|real| real == line),
-            "README.md shows `{line}`, which the report does not print:\n{report}"
+            "xtask/README.md shows `{line}`, which the report does not print:\n{report}"
         );
     }
 }
