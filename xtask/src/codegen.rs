@@ -120,7 +120,7 @@ pub fn run_final(spec: &Spec) -> Result<Final, String> {
         .collect();
     rewrite::apply(
         &mut file,
-        rewrite::Expected::of(&spec.raw.value),
+        rewrite::Expected::of(&spec.raw.value, space),
         &crate::index::Index::new(&spec.raw.value),
         &builders,
         &response_enums,

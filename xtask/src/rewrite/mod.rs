@@ -106,11 +106,13 @@ pub struct Expected {
     pub path_parameters: usize,
     /// The optional query parameters of all operations together.
     pub optional_query_parameters: usize,
+    /// The optional fields (`Option<X>`) of typify's structs: one builder setter each.
+    pub optional_fields: usize,
 }
 
 impl Expected {
-    /// The counts of `spec`.
-    pub fn of(spec: &Value) -> Self {
+    /// The counts of `spec`, and of the types typify made of it (`space`).
+    pub fn of(spec: &Value, space: &typify::TypeSpace) -> Self {
         let index = Index::new(spec);
         let operations = index.operations();
         let parameters: Vec<_> = operations
@@ -127,6 +129,20 @@ impl Expected {
                 .iter()
                 .filter(|p| p.location == "query" && !p.required)
                 .count(),
+            optional_fields: space
+                .iter_types()
+                .map(|ty| match ty.details() {
+                    typify::TypeDetails::Struct(fields) => fields
+                        .properties()
+                        .filter(|(_, id)| {
+                            space.get_type(id).is_ok_and(|field| {
+                                matches!(field.details(), typify::TypeDetails::Option(_))
+                            })
+                        })
+                        .count(),
+                    _ => 0,
+                })
+                .sum(),
         }
     }
 }
@@ -201,7 +217,12 @@ pub fn apply(
         2,
         "`Client::new` removed, `Client::new_with_client` made crate-private",
     )?;
-    optional_setters::accept_plain_values(file).map_err(|e| step("optional_setters", e))?;
+    count(
+        "optional_setters",
+        optional_setters::accept_plain_values(file),
+        expected.optional_fields,
+        "one per optional field of typify's structs",
+    )?;
     count(
         "optional_setters",
         optional_setters::accept_plain_query_values(file),
@@ -511,8 +532,9 @@ mod tests {
     fn progenitor_output() -> (syn::File, Expected) {
         let path = crate::workspace_root().join("spec/openapi.yaml");
         let spec = spec::load(&path, "spec/openapi.yaml").unwrap();
-        let (tokens, _) = codegen::run_progenitor(&spec, &codegen::settings()).unwrap();
-        (syn::parse2(tokens).unwrap(), Expected::of(&spec.raw.value))
+        let (tokens, generator) = codegen::run_progenitor(&spec, &codegen::settings()).unwrap();
+        let expected = Expected::of(&spec.raw.value, generator.get_type_space());
+        (syn::parse2(tokens).unwrap(), expected)
     }
 
     /// Every step on `file`, the builders read from it first as `codegen` does.
@@ -531,6 +553,7 @@ mod tests {
             "{expected:?}"
         );
         assert!(expected.optional_query_parameters > 0, "{expected:?}");
+        assert!(expected.optional_fields > 0, "{expected:?}");
         assert_eq!(apply_to(&mut file, expected), Ok(()));
     }
 
@@ -577,10 +600,11 @@ mod tests {
     #[test]
     fn a_step_that_changes_fewer_places_than_the_spec_has_fails_naming_itself() {
         let right = progenitor_output().1;
-        let (ops, paths, queries) = (
+        let (ops, paths, queries, fields) = (
             right.operations,
             right.path_parameters,
             right.optional_query_parameters,
+            right.optional_fields,
         );
         for (wrong, message) in [
             (
@@ -614,6 +638,17 @@ mod tests {
                     "rewrite step `optional_setters`: the step changed {queries} place(s), not {} \
                      (one per optional query parameter of each operation)",
                     queries + 1
+                ),
+            ),
+            (
+                Expected {
+                    optional_fields: fields + 1,
+                    ..right
+                },
+                format!(
+                    "rewrite step `optional_setters`: the step changed {fields} place(s), not {} \
+                     (one per optional field of typify's structs)",
+                    fields + 1
                 ),
             ),
         ] {
