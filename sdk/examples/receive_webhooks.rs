@@ -5,7 +5,7 @@
 //! printed.
 //!
 //! ```sh
-//! PROLIFIC_HOOK_SECRET='…' cargo run -p prolific-sdk --example receive_webhooks -- 127.0.0.1:8080
+//! PROLIFIC_HOOK_SECRET='…' cargo run -p prolific-sdk --features webhooks --example receive_webhooks -- 127.0.0.1:8080
 //! ```
 //!
 //! The secret is the workspace's hook secret (`POST /api/v1/hooks/secrets/`); the address is
