@@ -1,7 +1,7 @@
 //! Create a participant group from the command line.
 //!
 //! ```sh
-//! export PROLIFIC_TOKEN=...            # without it, a local mock answers instead
+//! export PROLIFIC_TOKEN=...
 //! cargo run -p prolific-sdk --example create_participant_group -- \
 //!     --name "Group 1" --workspace-id 5e9b9c9b0f9c9a0001b1ca2f \
 //!     --participant-id 5e9b9c9b0f9c9a0001b0b1f4 --participant-id 5e9b9c9b0f9c9a0001b0b1f5
@@ -9,12 +9,20 @@
 //!
 //! Prints the created group as pretty JSON on stdout. On failure, prints the error's one line
 //! on stderr and exits with 1. `PROLIFIC_URL` overrides the base URL, as in Prolific's CLI.
+//!
+//! Without a Prolific account, run the workspace's mock of the API in another terminal and
+//! export the two variables it prints (it checks each request against the spec and keeps what
+//! is created while it runs):
+//!
+//! ```sh
+//! cargo run -p prolific-sdk-tests --bin mock-api   # prints PROLIFIC_URL=... and PROLIFIC_TOKEN=...
+//! ```
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use prolific_sdk::Client;
 use prolific_sdk::types::CreateParticipantGroupRequest;
-use prolific_sdk::{Client, TOKEN_VARIABLE};
 
 /// Create a Prolific participant group.
 #[derive(Parser)]
@@ -52,25 +60,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<String, prolific_sdk::Error> {
-    // Without a token, a local mock of the endpoint answers: the rest is the same code path.
-    let _mock;
-    let client = if std::env::var_os(TOKEN_VARIABLE).is_none() {
-        let mock = prolific_sdk_tests::mock::start().await;
-        eprintln!(
-            "{TOKEN_VARIABLE} is not set: sending to a local mock of the endpoint at {} \
-             (it checks the request against the spec and answers as Prolific does)",
-            mock.url()
-        );
-        let client = Client::builder()
-            .token("mock-token")
-            .base_url(mock.url())
-            .app_name("create-participant-group-example")
-            .build()?;
-        _mock = mock;
-        client
-    } else {
-        Client::from_env()?
-    };
+    let client = Client::from_env()?;
 
     let request = CreateParticipantGroupRequest::builder()
         .name(args.name)

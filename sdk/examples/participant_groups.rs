@@ -1,7 +1,7 @@
 //! Every participant-group operation from the command line.
 //!
 //! ```sh
-//! export PROLIFIC_TOKEN=...            # without it, a local mock answers instead
+//! export PROLIFIC_TOKEN=...
 //! cargo run -p prolific-sdk --example participant_groups -- create --name "Group 1" \
 //!     --workspace-id 5e9b9c9b0f9c9a0001b1ca2f
 //! cargo run -p prolific-sdk --example participant_groups -- add GROUP_ID --participant-id P1
@@ -10,14 +10,22 @@
 //!
 //! Each command prints the API's answer as pretty JSON on stdout (`null` for a delete). On
 //! failure it prints the error's one line on stderr and exits with 1. `PROLIFIC_URL` overrides
-//! the base URL, as in Prolific's CLI. The mock lives as long as one run, so `life-cycle` shows
-//! every operation on one group in a single run.
+//! the base URL, as in Prolific's CLI. `life-cycle` shows every operation on one group in a
+//! single run.
+//!
+//! Without a Prolific account, run the workspace's mock of the API in another terminal and
+//! export the two variables it prints (it checks each request against the spec and keeps what
+//! is created while it runs):
+//!
+//! ```sh
+//! cargo run -p prolific-sdk-tests --bin mock-api   # prints PROLIFIC_URL=... and PROLIFIC_TOKEN=...
+//! ```
 
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use prolific_sdk::types::{CreateParticipantGroupRequest, UpdateParticipantGroupRequest};
-use prolific_sdk::{Client, Error, StatusCode, TOKEN_VARIABLE};
+use prolific_sdk::{Client, Error, StatusCode};
 use serde::Serialize;
 
 /// Manage Prolific participant groups.
@@ -126,25 +134,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(command: Command) -> Result<(), Error> {
-    // Without a token, a local mock of the API answers: the rest is the same code path.
-    let _mock;
-    let client = if std::env::var_os(TOKEN_VARIABLE).is_none() {
-        let mock = prolific_sdk_tests::mock::start().await;
-        eprintln!(
-            "{TOKEN_VARIABLE} is not set: sending to a local mock of the API at {} (it checks \
-             each request against the spec and keeps its groups only while this command runs)",
-            mock.url()
-        );
-        let client = Client::builder()
-            .token("mock-token")
-            .base_url(mock.url())
-            .app_name("participant-groups-example")
-            .build()?;
-        _mock = mock;
-        client
-    } else {
-        Client::from_env()?
-    };
+    let client = Client::from_env()?;
 
     match command {
         Command::List {

@@ -3,17 +3,25 @@
 //! group, the results as CSV, and stopping the study.
 //!
 //! ```sh
-//! cargo run -p prolific-sdk --example researcher_workflow      # against a local mock, no token
-//! export PROLIFIC_TOKEN=...                                    # against Prolific: this publishes
+//! export PROLIFIC_TOKEN=...        # against Prolific: this publishes
 //! cargo run -p prolific-sdk --example researcher_workflow -- \
 //!     --workspace-id 5e9b9c9b0f9c9a0001b1ca2f --participant-id P1 --participant-id P2 \
 //!     --spend-the-workspace-funds
 //! ```
 //!
-//! With a token the study is real: publishing it pays participants from the workspace's funds,
-//! so the run refuses to start without `--spend-the-workspace-funds`. On failure the example
-//! prints the error's one line on stderr and exits with 1. `PROLIFIC_URL` overrides the base
-//! URL, as in Prolific's CLI.
+//! Against Prolific the study is real: publishing it pays participants from the workspace's
+//! funds, so the run refuses to start without `--spend-the-workspace-funds`, unless
+//! `PROLIFIC_URL` (which overrides the base URL, as in Prolific's CLI) names a server on this
+//! machine, such as the workspace's mock. On failure the example prints the error's one line
+//! on stderr and exits with 1.
+//!
+//! Without a Prolific account, run the workspace's mock of the API in another terminal and
+//! export the two variables it prints (it checks each request against the spec and keeps what
+//! is created while it runs):
+//!
+//! ```sh
+//! cargo run -p prolific-sdk-tests --bin mock-api   # prints PROLIFIC_URL=... and PROLIFIC_TOKEN=...
+//! ```
 
 use std::process::ExitCode;
 
@@ -23,7 +31,7 @@ use prolific_sdk::types::{
     CompletionCodeAction, CompletionCodeCodeType, CreateStudy, CreateStudyProlificIdOption,
     SelectFilter, StudyFilter, StudyTransitionAction, SubmissionTransitionAction,
 };
-use prolific_sdk::{Client, TOKEN_VARIABLE, TextOr};
+use prolific_sdk::{Client, TextOr};
 
 /// Run a study for one participant group, from creating the group to stopping the study.
 #[derive(Parser)]
@@ -51,33 +59,26 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    // Without a token, a local mock of the API answers: the rest is the same code path.
-    let _mock;
-    let client = if std::env::var_os(TOKEN_VARIABLE).is_none() {
-        let mock = prolific_sdk_tests::mock::start().await;
-        eprintln!(
-            "{TOKEN_VARIABLE} is not set: sending to a local mock of the API at {} (it checks \
-             each request against the spec and keeps its state only while this runs)",
-            mock.url()
-        );
-        let client = Client::builder()
-            .token("mock-token")
-            .base_url(mock.url())
-            .app_name("researcher-workflow-example")
-            .build()?;
-        _mock = mock;
-        client
-    } else if cli.spend_the_workspace_funds {
-        Client::from_env()?
-    } else {
+    let client = Client::from_env()?;
+    if !cli.spend_the_workspace_funds && !on_this_machine(std::env::var("PROLIFIC_URL").ok()) {
         return Err(
-            "with a token this run publishes a real study and pays its participants; \
-                    add --spend-the-workspace-funds to go ahead"
+            "this run publishes a real study and pays its participants; add \
+             --spend-the-workspace-funds to go ahead"
                 .into(),
         );
-    };
+    }
     workflow(&client, &cli.workspace_id, &cli.participant_ids).await?;
     Ok(())
+}
+
+/// Whether `PROLIFIC_URL` names a server on this machine (a mock), where nothing is spent.
+fn on_this_machine(url: Option<String>) -> bool {
+    let Some(url) = url else {
+        return false;
+    };
+    ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"]
+        .iter()
+        .any(|local| url.starts_with(local))
 }
 
 /// The nine steps of the workflow, each printing one line.

@@ -12,12 +12,17 @@ fn normal_dependencies(features: &[&str]) -> String {
 /// The crates `prolific-sdk` compiles for a user, with `flags` (`--no-default-features`) and
 /// `features`.
 fn tree(flags: &[&str], features: &[&str]) -> String {
+    let features: Vec<&str> = features.iter().flat_map(|f| ["--features", *f]).collect();
+    cargo_tree(&[&["--edges", "normal"], flags, &features].concat())
+}
+
+/// `cargo tree` of `prolific-sdk` with `args`, one crate a line, without the tree's drawing.
+fn cargo_tree(args: &[&str]) -> String {
     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../sdk/Cargo.toml");
     let output = Command::new(env!("CARGO"))
-        .args(["tree", "--manifest-path", manifest, "--edges", "normal"])
+        .args(["tree", "--manifest-path", manifest])
         .args(["--prefix", "none", "--offline", "--locked"])
-        .args(flags)
-        .args(features.iter().flat_map(|f| ["--features", f]))
+        .args(args)
         .output()
         .expect("cargo tree runs");
     assert!(
@@ -81,4 +86,14 @@ fn without_default_features_or_opt_ins_no_crypto_crate_is_compiled() {
         assert!(has(&webhooks, crypto), "{crypto} not in {webhooks}");
     }
     assert!(!has(&webhooks, "jsonwebtoken"), "{webhooks}");
+}
+
+#[test]
+fn the_sdk_its_examples_and_doctests_depend_only_on_published_crates() {
+    let tree = cargo_tree(&["--edges", "normal,dev", "--depth", "1", "--all-features"]);
+    let direct: Vec<&str> = tree.lines().skip(1).filter(|l| !l.is_empty()).collect();
+    assert!(direct.iter().any(|l| l.starts_with("clap v")), "{tree}");
+    // A crate of this workspace is shown with its folder: `prolific-sdk-tests v0.0.0 (/..)`.
+    let local: Vec<&&str> = direct.iter().filter(|l| l.contains("(/")).collect();
+    assert!(local.is_empty(), "not published: {local:?}");
 }

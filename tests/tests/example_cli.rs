@@ -1,6 +1,7 @@
 //! The SDK's examples as a user runs them: `create_participant_group`, `participant_groups`
-//! and `researcher_workflow`, with a token against a server, and without one against their
-//! built-in mock; `receive_webhooks`, sent deliveries signed by the test; `admit_participants`,
+//! and `researcher_workflow`, against a recording server and against the workspace's mock of
+//! the API (which a user starts with `cargo run -p prolific-sdk-tests --bin mock-api`);
+//! `receive_webhooks`, sent deliveries signed by the test; `admit_participants`,
 //! visited with study tokens signed by the test.
 //!
 //! `cargo test` builds every example of the workspace before running tests; the binary sits
@@ -56,9 +57,28 @@ fn text(bytes: &[u8]) -> String {
 const DOCUMENTED: &str =
     "/paths/~1api~1v1~1participant-groups~1/post/responses/201/content/application~1json";
 
-#[test]
-fn without_a_token_it_runs_against_the_local_mock_and_says_so() {
-    let out = run(
+/// Runs the example `name` with `args` against `mock` with a token, off the async runtime.
+async fn against(mock: &Loopback, name: &'static str, args: &[&str]) -> Output {
+    let url = mock.url();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run_example(
+            name,
+            &args,
+            &[("PROLIFIC_TOKEN", "mock-token"), ("PROLIFIC_URL", &url)],
+        )
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn against_the_mock_it_creates_the_group_the_request_describes() {
+    let mock = prolific_sdk_tests::mock::start().await;
+    let out = against(
+        &mock,
+        "create_participant_group",
         &[
             "--name",
             "Group 1",
@@ -69,8 +89,8 @@ fn without_a_token_it_runs_against_the_local_mock_and_says_so() {
             "--participant-id",
             "p2",
         ],
-        &[],
-    );
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     // The mock made the group the request describes, in the shape the spec gives.
@@ -80,10 +100,18 @@ fn without_a_token_it_runs_against_the_local_mock_and_says_so() {
     assert!(printed["id"].as_str().is_some_and(|id| !id.is_empty()));
     let errors = prolific_sdk_tests::schema_errors(&format!("{DOCUMENTED}/schema"), &printed);
     assert!(errors.is_empty(), "{errors:?}");
-    let stderr = text(&out.stderr);
-    assert!(
-        stderr.starts_with("PROLIFIC_TOKEN is not set: sending to a local mock"),
-        "{stderr}"
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn without_a_token_it_says_which_variable_to_set_and_sends_nothing() {
+    let out = run(&["--name", "G", "--workspace-id", "w1"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        text(&out.stderr),
+        "error: PROLIFIC_TOKEN is not set; create a token in Prolific's settings and set \
+         PROLIFIC_TOKEN\n"
     );
 }
 
@@ -167,8 +195,15 @@ fn an_empty_token_is_an_error_naming_the_variable() {
 }
 
 #[test]
-fn a_group_without_owner_is_refused_before_sending_even_to_the_mock() {
-    let out = run(&["--name", "G"], &[]);
+fn a_group_without_owner_is_refused_before_sending() {
+    // Port 9 (discard) on loopback: nothing listens there, and nothing is sent.
+    let out = run(
+        &["--name", "G"],
+        &[
+            ("PROLIFIC_TOKEN", "t"),
+            ("PROLIFIC_URL", "http://127.0.0.1:9"),
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains(
@@ -179,22 +214,6 @@ fn a_group_without_owner_is_refused_before_sending_even_to_the_mock() {
     );
 }
 
-/// Runs `participant_groups` against `server` with a token, off the async runtime.
-async fn groups(server: &Loopback, args: &[&str]) -> Output {
-    let url = server.url();
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run_example(
-            "participant_groups",
-            &args,
-            &[("PROLIFIC_TOKEN", "cli-token"), ("PROLIFIC_URL", &url)],
-        )
-    })
-    .await
-    .unwrap()
-}
-
 fn json_out(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "{}", text(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
@@ -203,13 +222,20 @@ fn json_out(out: &Output) -> serde_json::Value {
 #[tokio::test]
 async fn the_groups_example_takes_a_group_through_its_whole_life_cycle() {
     let mock = prolific_sdk_tests::mock::start().await;
-    let created =
-        json_out(&groups(&mock, &["create", "--name", "G", "--workspace-id", "w1"]).await);
+    let created = json_out(
+        &against(
+            &mock,
+            "participant_groups",
+            &["create", "--name", "G", "--workspace-id", "w1"],
+        )
+        .await,
+    );
     let id = created["id"].as_str().unwrap().to_string();
 
     let added = json_out(
-        &groups(
+        &against(
             &mock,
+            "participant_groups",
             &[
                 "add",
                 &id,
@@ -222,26 +248,46 @@ async fn the_groups_example_takes_a_group_through_its_whole_life_cycle() {
         .await,
     );
     assert_eq!(added["results"].as_array().unwrap().len(), 2);
-    let members = json_out(&groups(&mock, &["members", &id]).await);
+    let members = json_out(&against(&mock, "participant_groups", &["members", &id]).await);
     assert_eq!(members, added);
-    let listed = json_out(&groups(&mock, &["list", "--workspace-id", "w1"]).await);
+    let listed = json_out(
+        &against(
+            &mock,
+            "participant_groups",
+            &["list", "--workspace-id", "w1"],
+        )
+        .await,
+    );
     assert_eq!(listed["results"][0]["participant_count"], 2);
-    let removed = json_out(&groups(&mock, &["remove", &id, "--participant-id", "p1"]).await);
+    let removed = json_out(
+        &against(
+            &mock,
+            "participant_groups",
+            &["remove", &id, "--participant-id", "p1"],
+        )
+        .await,
+    );
     assert_eq!(removed["results"][0]["participant_id"], "p2");
     assert_eq!(removed["results"].as_array().unwrap().len(), 1);
 
-    let updated =
-        json_out(&groups(&mock, &["update", &id, "--name", "H", "--no-participants"]).await);
+    let updated = json_out(
+        &against(
+            &mock,
+            "participant_groups",
+            &["update", &id, "--name", "H", "--no-participants"],
+        )
+        .await,
+    );
     assert_eq!(
         (&updated["name"], &updated["participant_count"]),
         (&serde_json::json!("H"), &serde_json::json!(0))
     );
-    let read = json_out(&groups(&mock, &["get", &id]).await);
+    let read = json_out(&against(&mock, "participant_groups", &["get", &id]).await);
     assert_eq!(read, updated);
 
-    let deleted = groups(&mock, &["delete", &id]).await;
+    let deleted = against(&mock, "participant_groups", &["delete", &id]).await;
     assert_eq!(json_out(&deleted), serde_json::Value::Null);
-    let gone = groups(&mock, &["get", &id]).await;
+    let gone = against(&mock, "participant_groups", &["get", &id]).await;
     assert_eq!(gone.status.code(), Some(1));
     assert_eq!(text(&gone.stdout), "");
     assert_eq!(
@@ -252,13 +298,15 @@ async fn the_groups_example_takes_a_group_through_its_whole_life_cycle() {
     );
 }
 
-#[test]
-fn without_a_token_the_groups_example_runs_the_life_cycle_against_its_mock() {
-    let out = run_example(
+#[tokio::test]
+async fn the_groups_example_runs_the_life_cycle_in_one_run_against_the_mock() {
+    let mock = prolific_sdk_tests::mock::start().await;
+    let out = against(
+        &mock,
         "participant_groups",
         &["life-cycle", "--workspace-id", "w1"],
-        &[],
-    );
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     // One JSON document per step: create, add, list, members, remove, update, get, delete.
     let steps: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&out.stdout)
@@ -273,18 +321,15 @@ fn without_a_token_the_groups_example_runs_the_life_cycle_against_its_mock() {
     assert_eq!(steps[7], serde_json::Value::Null);
     let stderr = text(&out.stderr);
     assert!(
-        stderr.starts_with("PROLIFIC_TOKEN is not set: sending to a local mock"),
-        "{stderr}"
-    );
-    assert!(
         stderr.contains("after the delete, reading the group again answers: 404 Not Found"),
         "{stderr}"
     );
 }
 
-#[test]
-fn without_a_token_the_researcher_workflow_runs_every_step_against_its_mock() {
-    let out = run_example("researcher_workflow", &[], &[]);
+#[tokio::test]
+async fn against_the_mock_the_researcher_workflow_runs_every_step_without_the_funds_flag() {
+    let mock = prolific_sdk_tests::mock::start().await;
+    let out = against(&mock, "researcher_workflow", &[]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -310,14 +355,12 @@ fn without_a_token_the_researcher_workflow_runs_every_step_against_its_mock() {
 }
 
 #[test]
-fn with_a_token_the_researcher_workflow_asks_before_spending_real_funds() {
+fn against_prolific_the_researcher_workflow_asks_before_spending_real_funds() {
+    // No `PROLIFIC_URL`: Prolific's own API, which the refusal keeps the run from reaching.
     let out = run_example(
         "researcher_workflow",
         &[],
-        &[
-            ("PROLIFIC_TOKEN", "tok-3f9a-must-not-leak"),
-            ("PROLIFIC_URL", "http://127.0.0.1:9"),
-        ],
+        &[("PROLIFIC_TOKEN", "tok-3f9a-must-not-leak")],
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
@@ -559,4 +602,38 @@ fn the_study_entry_without_its_site_says_which_variable_to_set() {
     let stderr = text(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("PROLIFIC_STUDY_SITE"), "{stderr}");
+}
+
+#[test]
+fn the_mock_api_binary_prints_the_variables_an_example_runs_with_and_stops_with_its_input() {
+    let mut mock = Command::new(env!("CARGO_BIN_EXE_mock-api"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mock-api starts");
+    let mut printed = BufReader::new(mock.stdout.take().expect("its stdout"));
+    let mut variables = Vec::new();
+    for _ in 0..2 {
+        let mut line = String::new();
+        printed.read_line(&mut line).expect("a line of mock-api");
+        let (name, value) = line.trim_end().split_once('=').expect("NAME=value");
+        variables.push((name.to_string(), value.to_string()));
+    }
+    assert_eq!(variables[0].0, "PROLIFIC_URL");
+    assert!(
+        variables[0].1.starts_with("http://127.0.0.1:"),
+        "{variables:?}"
+    );
+    assert_eq!(variables[1], ("PROLIFIC_TOKEN".into(), "mock-token".into()));
+
+    let pairs: Vec<(&str, &str)> = variables
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let created = run(&["--name", "G", "--workspace-id", "w1"], &pairs);
+    assert_eq!(json_out(&created)["name"], "G");
+
+    drop(mock.stdin.take());
+    let status = mock.wait().expect("mock-api stops");
+    assert!(status.success(), "{status}");
 }

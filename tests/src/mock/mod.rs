@@ -1,5 +1,6 @@
 //! A mock of the whole API on loopback, with state: what is created is then read, listed,
-//! changed and deleted. The SDK's examples talk to it when `PROLIFIC_TOKEN` is unset, and tests
+//! changed and deleted. `cargo run -p prolific-sdk-tests --bin mock-api` serves it for the SDK's
+//! examples (and anyone trying the SDK without an account), and tests
 //! run whole life cycles against it (a group and its members; a study drafted, published,
 //! its submissions approved, stopped).
 //!
