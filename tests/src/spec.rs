@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde_json::Value;
+use spec_model::is_json_lines;
 
 /// The spec's text, built in: the mock works wherever the example binary runs.
 const SPEC: &str = include_str!("../../spec/openapi.yaml");
@@ -27,7 +28,8 @@ pub struct Operation {
     pub path: String,
     /// The JSON pointer of the operation object in the spec.
     pub pointer: String,
-    /// Whether it may be sent again after a 5xx or a timeout (`x-idempotent`).
+    /// Whether it may be sent again after a 5xx or a timeout: `x-idempotent`, else its
+    /// method by RFC 9110 (`spec_model::Operation::may_repeat`, what the SDK is generated with).
     pub may_repeat: bool,
 }
 
@@ -119,7 +121,7 @@ impl Operation {
         format!(
             "{}/{holder}/content/{}",
             self.pointer,
-            media.replace('~', "~0").replace('/', "~1")
+            spec_model::escape(&media)
         )
     }
 
@@ -129,7 +131,7 @@ impl Operation {
             .pointer(&format!("{}/requestBody/content", self.pointer))?
             .as_object()?
             .keys()
-            .find(|media| *media == "application/json" || is_json_lines(media))
+            .find(|media| spec_model::is_json(media) || is_json_lines(media))
             .cloned()
     }
 
@@ -146,15 +148,6 @@ impl Operation {
             _ => body.to_string().into_bytes(),
         }
     }
-}
-
-/// Whether a media type is JSON Lines (`application/x-ndjson`, `application/jsonl`), as the
-/// generator reads it (xtask/src/index.rs).
-pub fn is_json_lines(media: &str) -> bool {
-    matches!(
-        media.split(';').next().unwrap_or_default().trim(),
-        "application/x-ndjson" | "application/jsonl"
-    )
 }
 
 /// A request body read back into JSON as its `content_type` says: a JSON Lines body (blank
@@ -184,45 +177,32 @@ pub struct Documented {
 }
 
 impl Documented {
-    /// Whether the body is JSON.
+    /// Whether the body is JSON (`application/json` or a `+json` type).
     pub fn is_json(&self) -> bool {
-        self.media == "application/json" || self.media.starts_with("application/json;")
+        spec_model::is_json(&self.media)
     }
 
     /// Whether the body is text (`text/*`), which the SDK hands over unread.
     pub fn is_text(&self) -> bool {
-        self.media.starts_with("text/")
+        spec_model::is_text(&self.media)
     }
 }
 
-/// Every operation of the spec, in the spec's order.
+/// Every operation of the spec, in the spec's order, as the generator reads them
+/// (`spec_model`): the same operations, pointers and repeat rule.
 pub fn operations() -> Vec<Operation> {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
     let spec = spec();
-    let mut found = Vec::new();
-    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
-        for method in METHODS {
-            let Some(operation) = item.get(method) else {
-                continue;
-            };
-            found.push(Operation {
-                id: operation["operationId"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                method: method.to_uppercase(),
-                path: path.clone(),
-                pointer: format!(
-                    "/paths/{}/{method}",
-                    path.replace('~', "~0").replace('/', "~1")
-                ),
-                may_repeat: operation["x-idempotent"] == true,
-            });
-        }
-    }
-    found
+    spec_model::Index::new(&spec)
+        .operations()
+        .into_iter()
+        .map(|operation| Operation {
+            id: operation.id.unwrap_or_default().to_string(),
+            method: operation.method.to_uppercase(),
+            path: operation.path.to_string(),
+            may_repeat: operation.may_repeat(),
+            pointer: operation.pointer,
+        })
+        .collect()
 }
 
 /// The example of a body in the spec: `pointer` is a JSON pointer to a media type object,

@@ -143,14 +143,7 @@ async fn a_group_lives_through_every_operation() {
 
 /// The path template with every parameter an id nothing has.
 fn unknown_ids(template: &str) -> String {
-    template
-        .split('/')
-        .map(|segment| match segment.starts_with('{') {
-            true => "unknown",
-            false => segment,
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    spec_model::fill(template, |_| "unknown".into())
 }
 
 #[tokio::test]

@@ -34,11 +34,8 @@ struct Args {
 
 impl Args {
     fn of(operation: &Operation) -> Self {
-        let path = operation
-            .path
-            .split('{')
-            .skip(1)
-            .filter_map(|part| part.split('}').next())
+        let path = spec_model::path_parameters(&operation.path)
+            .into_iter()
             .map(|name| (name.to_string(), Value::from(GROUP)))
             .collect();
         let body = spec()
@@ -161,15 +158,7 @@ async fn each_operation_sends_its_method_path_and_a_body_its_schema_accepts() {
         assert_eq!(sent.method, operation.method, "{}", operation.id);
         let path = sent.target.split('?').next().unwrap_or_default();
         // Every path parameter is `GROUP`, encoded as one segment.
-        let expected = operation
-            .path
-            .split('/')
-            .map(|segment| match segment.starts_with('{') {
-                true => "g%201%2Fa",
-                false => segment,
-            })
-            .collect::<Vec<_>>()
-            .join("/");
+        let expected = spec_model::fill(&operation.path, |_| "g%201%2Fa".into());
         assert_eq!(
             path, expected,
             "{}: one path segment for the id",

@@ -3,9 +3,9 @@
 //! case conversion may change, or a name may be deduplicated); a spec operation is paired with
 //! its builder by HTTP method and path, the two facts progenitor writes into the request.
 
-use crate::index::Operation;
 use crate::rewrite::{first_type_argument, flat, success_type};
 use quote::ToTokens;
+use spec_model::Operation;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItem, Item, TypeParamBound, WherePredicate};
 
@@ -36,7 +36,8 @@ pub struct Builder {
 impl Builder {
     /// Whether this builder sends `http_method` (any case) to the spec path `template`.
     pub fn sends(&self, http_method: &str, template: &str) -> bool {
-        self.http_method.eq_ignore_ascii_case(http_method) && self.path == placeholders(template)
+        self.http_method.eq_ignore_ascii_case(http_method)
+            && self.path == spec_model::fill(template, |_| "{}".into())
     }
 
     /// How many path parameters progenitor formats into the path.
@@ -80,24 +81,6 @@ pub fn of<'a>(builders: &'a [Builder], operation: &Operation<'_>) -> Result<&'a 
             operation.label()
         )
     })
-}
-
-/// `/groups/{id}/members/` as progenitor's format string writes it: `/groups/{}/members/`.
-fn placeholders(template: &str) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut inside = false;
-    for c in template.chars() {
-        match (c, inside) {
-            ('{', _) => {
-                inside = true;
-                out.push_str("{}");
-            }
-            ('}', true) => inside = false,
-            (_, true) => {}
-            (c, false) => out.push(c),
-        }
-    }
-    out
 }
 
 /// Every builder of progenitor's `mod builder` (before the rewrites), in the file's order.

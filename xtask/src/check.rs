@@ -190,7 +190,9 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
         )
     };
     let mut sdk_up_to_date = false;
+    let mut names = None;
     if let Ok(generated) = generated {
+        names = Some(generated.names.clone());
         pass(lines, "generatable", shown);
         for ((path, out_shown), code) in [
             (inputs.out, &generated.code),
@@ -228,11 +230,15 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
         nothing: "`type-schemas` reported no type, so nothing was held against the spec; run \
                   `cargo run -p prolific-sdk-tests --bin type-schemas` to see why",
     };
-    match sdk_up_to_date.then(|| type_schemas.run(RustType::from_line)) {
+    match sdk_up_to_date
+        .then_some(names)
+        .flatten()
+        .map(|names| (type_schemas.run(RustType::from_line), names))
+    {
         None => skip(lines, "types-match-spec", why_skipped),
-        Some(Err(message)) => fail(lines, "types-match-spec", shown, message),
-        Some(Ok(types)) => {
-            let mismatches = types_match::mismatches(&parsed.raw.value, &types);
+        Some((Err(message), _)) => fail(lines, "types-match-spec", shown, message),
+        Some((Ok(types), names)) => {
+            let mismatches = types_match::mismatches(&parsed.raw.value, &types, &names);
             if mismatches.is_empty() {
                 let n = types.len();
                 pass(

@@ -12,6 +12,7 @@ use quote::quote;
 use sha2::{Digest, Sha256};
 use typify::TypeDetails;
 
+use crate::names::RustNames;
 use crate::spec::{Spec, one_line};
 use crate::{operation_table, preflight, presigned, reference, rewrite, spec};
 
@@ -27,6 +28,8 @@ pub struct Generated {
     pub mock: String,
     /// The operations reference (`sdk/OPERATIONS.md`): header and Markdown.
     pub reference: String,
+    /// The Rust names typify gave the spec's types.
+    pub names: RustNames,
 }
 
 /// Generates the SDK module for `spec`, or explains in one line why it cannot.
@@ -44,6 +47,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         mut file,
         builders,
         type_names,
+        names,
         ..
     } = run_final(spec)?;
     let table = operation_table::items(&spec.raw.value, &builders, &type_names)
@@ -53,8 +57,8 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
     let table: syn::File = syn::parse2(table)
         .map_err(|e| format!("{}: the operation table does not parse: {e}", spec.shown))?;
     file.items.extend(table.items);
-    let links = presigned::links(&spec.raw.value, &type_names)
-        .map_err(|e| format!("{}: {e}", spec.shown))?;
+    let links =
+        presigned::links(&spec.raw.value, &names).map_err(|e| format!("{}: {e}", spec.shown))?;
     let links: syn::File = syn::parse2(presigned::items(&links)).map_err(|e| {
         format!(
             "{}: the pre-signed links' impls do not parse: {e}",
@@ -70,6 +74,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, String> {
         reference: format!("{}{reference}", markdown_header(spec)),
         operations: operation_count(spec),
         types: type_names.len(),
+        names,
     })
 }
 
@@ -86,6 +91,8 @@ pub struct Final {
     pub generator: Generator,
     /// The names of the generated types (structs, enums, newtypes), sorted.
     pub type_names: Vec<String>,
+    /// The Rust name of each named schema and parameter enum, read from the generator.
+    pub names: RustNames,
 }
 
 /// Runs progenitor on `spec` ([`run_patched`]) and every rewrite step on its output: the code
@@ -107,6 +114,9 @@ pub fn run_final(spec: &Spec) -> Result<Final, String> {
     let builders = crate::builders::read(&file)
         .map_err(|e| format!("{}: {e}; update xtask/src/builders.rs", spec.shown))?;
     let progenitor_calls = crate::builders::calls(&file);
+    let index = spec_model::Index::new(&spec.raw.value);
+    let names = RustNames::of(generator.get_type_space(), &spec.api, &index, &builders)
+        .map_err(|e| format!("{}: {e}", spec.shown))?;
     let answers: Vec<String> = builders.iter().map(|b| b.answer.clone()).collect();
     let space = generator.get_type_space();
     let response_enums = rewrite::response_enums(space, &answers);
@@ -121,7 +131,7 @@ pub fn run_final(spec: &Spec) -> Result<Final, String> {
     rewrite::apply(
         &mut file,
         rewrite::Expected::of(&spec.raw.value, space),
-        &crate::index::Index::new(&spec.raw.value),
+        &index,
         &builders,
         &response_enums,
         &request_only,
@@ -133,6 +143,7 @@ pub fn run_final(spec: &Spec) -> Result<Final, String> {
         progenitor_calls,
         generator,
         type_names,
+        names,
     })
 }
 
@@ -182,7 +193,7 @@ pub fn run_progenitor(
     let mut generator = Generator::new(settings);
     // progenitor cannot send a `multipart/form-data` body: it generates the operation without
     // it, and the rewrite step `form` sends the form.
-    let api = rewrite::for_progenitor(&spec.api);
+    let api = rewrite::for_progenitor(&spec.api, &spec_model::Index::new(&spec.raw.value));
     let tokens = without_panics(|| generator.generate_tokens(&api))
         .map_err(|panic| {
             format!(
@@ -226,7 +237,7 @@ fn generate_mock(spec: &Spec, builders: &[crate::builders::Builder]) -> Result<S
     let mut generator = Generator::new(&settings());
     // The mock of a `multipart/form-data` operation matches method, path and parameters: it
     // is generated without the body, as the client is (`rewrite::for_progenitor`).
-    let api = rewrite::for_progenitor(&spec.api);
+    let api = rewrite::for_progenitor(&spec.api, &spec_model::Index::new(&spec.raw.value));
     let tokens = without_panics(|| generator.httpmock(&api, "prolific_sdk"))
         .map_err(|panic| {
             format!(
@@ -249,7 +260,7 @@ fn generate_mock(spec: &Spec, builders: &[crate::builders::Builder]) -> Result<S
     })?;
     rewrite::apply_mock(
         &mut file,
-        &crate::index::Index::new(&spec.raw.value),
+        &spec_model::Index::new(&spec.raw.value),
         builders,
     )
     .map_err(|e| format!("{}: {e}", spec.shown))?;
@@ -327,7 +338,7 @@ fn provenance(spec: &Spec) -> String {
 }
 
 fn operation_count(spec: &Spec) -> usize {
-    crate::index::Index::new(&spec.raw.value).operations().len()
+    spec_model::Index::new(&spec.raw.value).operations().len()
 }
 
 /// Runs `f`, turning a panic into an error carrying the panic's message. The default panic

@@ -16,9 +16,8 @@ use std::process::Command;
 
 use serde_json::json;
 
-use crate::index::Parameter;
 use crate::spec::Spec;
-use heck::ToSnakeCase;
+use spec_model::Parameter;
 
 use crate::surface::{Direction, Field, Operation, Surface, Type};
 
@@ -231,33 +230,8 @@ fn same_id(a: &Operation, b: &Operation) -> bool {
 }
 
 fn same_route(a: &Operation, b: &Operation) -> bool {
-    a.method == b.method && template(&a.path) == template(&b.path)
-}
-
-/// A path with its parameters' names left out: `/groups/{}/`.
-fn template(path: &str) -> String {
-    let mut out = String::new();
-    let mut inside = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                inside = true;
-                out.push_str("{}");
-            }
-            '}' => inside = false,
-            _ if !inside => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The names of a path's parameters, in order: `/groups/{id}/x/{n}` gives `id`, `n`.
-fn path_parameters(path: &str) -> Vec<&str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
-        .collect()
+    a.method == b.method
+        && spec_model::fill(&a.path, |_| "{}".into()) == spec_model::fill(&b.path, |_| "{}".into())
 }
 
 /// The parameters of `was` renamed in `now`, as (old, new): a path parameter at the same place
@@ -276,7 +250,10 @@ fn renamed<'a>(was: &'a Operation, now: &'a Operation) -> Vec<(&'a Parameter, &'
         .filter(|p| !was.parameters.iter().any(|o| same(o, p)))
         .collect();
     let mut pairs = Vec::new();
-    let (old_path, new_path) = (path_parameters(&was.path), path_parameters(&now.path));
+    let (old_path, new_path) = (
+        spec_model::path_parameters(&was.path),
+        spec_model::path_parameters(&now.path),
+    );
     for old in gone.iter().filter(|p| p.location == "path") {
         let at = old_path.iter().position(|name| *name == old.name);
         let name = at.and_then(|at| new_path.get(at));
@@ -304,6 +281,12 @@ fn renamed<'a>(was: &'a Operation, now: &'a Operation) -> Vec<(&'a Parameter, &'
         }
     }
     pairs
+}
+
+/// The setter of the parameter `name` of `op`, as progenitor wrote it (the name itself for a
+/// parameter with none, a header's).
+fn setter<'a>(op: &'a Operation, name: &'a str) -> &'a str {
+    op.setters.get(name).map_or(name, String::as_str)
 }
 
 /// Parameters by name and location. A builder's `send()` fails without a required one, so a
@@ -346,8 +329,8 @@ fn compare_parameters(
                 format!("{label} {} ({})", old.name, old.location),
                 format!(
                     "renamed setter: `{method}().{}(…)` is now `{method}().{}(…)`",
-                    old.name.to_snake_case(),
-                    p.name.to_snake_case()
+                    setter(was_op, &old.name),
+                    setter(op, &p.name)
                 ),
             );
         }

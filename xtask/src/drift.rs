@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::index::{Field, Index, Operation, Parameter};
+use spec_model::{Field, Index, Operation, Parameter};
 
 /// One difference between the fragment and upstream.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -8,7 +8,7 @@ pub mod codegen;
 pub mod diff;
 pub mod drift;
 pub mod files;
-pub mod index;
+pub mod names;
 pub mod normalize;
 pub mod operation_table;
 pub mod preflight;

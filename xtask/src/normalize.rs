@@ -26,7 +26,7 @@
 
 use serde_json::Value;
 
-use crate::index::Index;
+use spec_model::Index;
 
 /// Normalizes `doc` in place; returns one line per kind of change, with how many places.
 pub fn document(doc: &mut Value) -> Vec<String> {

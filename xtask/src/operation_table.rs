@@ -18,7 +18,7 @@ use serde_json::Value;
 use syn::Type;
 
 use crate::builders;
-use crate::index::Index;
+use spec_model::Index;
 
 /// One operation, as the table states it.
 struct Entry {
@@ -206,7 +206,7 @@ fn entries(spec: &Value, builders: &[builders::Builder]) -> Result<Vec<Entry>, S
 /// `"get-thing" get_thing path [("id", id, String)] query [..] optional [..] body [types::X]
 /// answer [json];`.
 fn call_line(
-    operation: &crate::index::Operation<'_>,
+    operation: &spec_model::Operation<'_>,
     index: &Index<'_>,
     builder: &builders::Builder,
 ) -> Result<TokenStream, String> {
@@ -230,12 +230,7 @@ fn call_line(
     };
     let parameters = operation.parameters(index);
     let mut path = Vec::new();
-    let template_names: Vec<&str> = operation
-        .path
-        .split('{')
-        .skip(1)
-        .filter_map(|part| part.split('}').next())
-        .collect();
+    let template_names = operation.path_parameters();
     if template_names.len() != builder.path_setters.len() {
         return Err(format!(
             "{label} has {} path parameter(s), progenitor's `{}` formats {}",
@@ -277,7 +272,7 @@ fn call_line(
     // or `text_or_json` (`crate::TextOr<T>`).
     let answer = match operation.text_success(index) {
         None => format_ident!("json"),
-        Some(media) if media.iter().any(|m| crate::index::is_json(m)) => {
+        Some(media) if media.iter().any(|m| spec_model::is_json(m)) => {
             format_ident!("text_or_json")
         }
         Some(_) => format_ident!("text"),

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::index::{Index, Operation, escape, is_form, is_json, is_json_lines};
 use crate::rules::place;
+use spec_model::{Index, Operation, escape, is_form, is_json, is_json_lines};
 
 /// The request media types progenitor 0.15 can send (progenitor-impl's `BodyContentType`).
 /// Any other fails inside progenitor with no place; `multipart/form-data` progenitor cannot
@@ -28,12 +28,7 @@ pub fn problems(spec: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut operation_ids = BTreeMap::new();
 
-    for (path, item) in spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (path, item) in index.path_items() {
         if item.get("$ref").is_some() {
             found.push((
                 place(&format!("/paths/{}", escape(path))),
@@ -148,7 +143,7 @@ pub fn problems(spec: &Value) -> Vec<(String, String)> {
                 .flatten()
                 .map(|(media, _)| media)
             {
-                if !is_json(media) && !crate::index::is_text(media) {
+                if !is_json(media) && !spec_model::is_text(media) {
                     found.push((
                         format!("{at}.responses.\"{status}\".content.\"{media}\""),
                         "a success body the SDK cannot read; the SDK reads `application/json` \

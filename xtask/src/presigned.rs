@@ -7,7 +7,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::index::{Index, rust_type_name};
+use spec_model::Index;
+
+use crate::names::RustNames;
 
 /// One answer type that holds a link.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,9 +20,8 @@ pub struct Link {
     pub field: &'static str,
 }
 
-/// Every named schema of `spec` that holds a link, by name; each must be one of the generated
-/// `type_names`.
-pub fn links(spec: &Value, type_names: &[String]) -> Result<Vec<Link>, String> {
+/// Every named schema of `spec` that holds a link, by the name typify gave its type (`names`).
+pub fn links(spec: &Value, names: &RustNames) -> Result<Vec<Link>, String> {
     let index = Index::new(spec);
     let mut found = Vec::new();
     for (name, schema) in index.schemas() {
@@ -38,14 +39,16 @@ pub fn links(spec: &Value, type_names: &[String]) -> Result<Vec<Link>, String> {
         } else {
             continue;
         };
-        let type_name = rust_type_name(name);
-        if !type_names.contains(&type_name) {
+        let Some(type_name) = names.schema(name) else {
             return Err(format!(
                 "components.schemas.{name} holds a pre-signed link, but progenitor generated no \
-                 type `{type_name}` for it"
+                 type for it"
             ));
-        }
-        found.push(Link { type_name, field });
+        };
+        found.push(Link {
+            type_name: type_name.to_string(),
+            field,
+        });
     }
     Ok(found)
 }
@@ -89,7 +92,11 @@ mod tests {
             ]},
             "Website": {"type": "object", "properties": {"url": {"type": "string"}}},
         }}});
-        let names = ["UploadTicket", "Report", "Website"].map(String::from);
+        let names = RustNames::of_schemas([
+            ("UploadTicket", "UploadTicket"),
+            ("Report", "Report"),
+            ("Website", "Website"),
+        ]);
         let mut found = links(&spec, &names).unwrap();
         found.sort_by(|a, b| a.type_name.cmp(&b.type_name));
         assert_eq!(
@@ -116,10 +123,10 @@ mod tests {
             "url": {"type": "string"}, "expires_at": {"type": "string"},
         }}}}});
         assert_eq!(
-            links(&spec, &[]),
+            links(&spec, &RustNames::default()),
             Err(
                 "components.schemas.Ticket holds a pre-signed link, but progenitor generated no \
-                 type `Ticket` for it"
+                 type for it"
                     .to_string()
             )
         );

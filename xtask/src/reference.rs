@@ -8,8 +8,8 @@
 use serde_json::Value;
 
 use crate::builders::{self, Builder};
-use crate::index::Index;
 use crate::resources;
+use spec_model::Index;
 
 /// The reference's Markdown, without its header. `builders` are progenitor's, in the order of
 /// its client (the document's order), which rows follow within a resource.

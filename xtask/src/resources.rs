@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::index::{Index, Operation};
+use spec_model::{Index, Operation};
 
 /// One resource: a tag and the operations whose first tag it is.
 pub struct Resource<'a> {

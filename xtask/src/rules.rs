@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::index::{Index, Operation, escape};
+use spec_model::{Index, Operation, escape};
 
 /// A rule's outcome: what it looked at, and each violation (place, what to do).
 pub struct Outcome {

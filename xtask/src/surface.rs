@@ -16,7 +16,9 @@ use typify::{TypeDetails, TypeId};
 
 use crate::builders;
 use crate::codegen;
-use crate::index::{self, Index, Parameter, rust_type_name};
+use spec_model::{self, Index, Parameter};
+
+use crate::names::RustNames;
 use crate::spec::Spec;
 
 /// One operation, as users call it.
@@ -47,6 +49,8 @@ pub struct Operation {
     /// The setters of its builder that the rewrite steps added to progenitor's (a form's
     /// parts), by name.
     pub rewritten_setters: BTreeSet<String>,
+    /// The setter progenitor wrote for each path and query parameter, by the parameter's name.
+    pub setters: BTreeMap<String, String>,
 }
 
 /// A field of a generated struct.
@@ -105,10 +109,11 @@ impl Surface {
             builders,
             generator,
             progenitor_calls,
+            names,
             ..
         } = codegen::run_final(spec)?;
         let index = Index::new(&spec.raw.value);
-        let mut types = types(&generator, &index);
+        let mut types = types(&generator, &index, &names);
         for name in non_exhaustive(&file) {
             if let Some(ty) = types.get_mut(&name) {
                 ty.non_exhaustive = true;
@@ -160,6 +165,13 @@ impl Surface {
                 // What a rewrite step gave the builder (a form's parts): the spec's parameters
                 // and body, which progenitor's own setters take, are compared by the spec.
                 rewritten_setters: now.setters.difference(&before.setters).cloned().collect(),
+                setters: op
+                    .path_parameters()
+                    .into_iter()
+                    .map(str::to_string)
+                    .zip(builder.path_setters.iter().cloned())
+                    .chain(builder.query_setters.iter().cloned())
+                    .collect(),
             });
         }
         let directions = directions(&types, roots);
@@ -173,11 +185,11 @@ impl Surface {
 
 /// Every named type of the type space, with the spec's facts of its fields where the type is a
 /// named schema.
-fn types(generator: &Generator, index: &Index) -> BTreeMap<String, Type> {
+fn types(generator: &Generator, index: &Index, names: &RustNames) -> BTreeMap<String, Type> {
     let space = generator.get_type_space();
     let schemas: BTreeMap<String, &serde_json::Value> = index
         .schemas()
-        .map(|(name, schema)| (rust_type_name(name), schema))
+        .filter_map(|(name, schema)| Some((names.schema(name)?.to_string(), schema)))
         .collect();
     let name_of = |id: &TypeId| {
         space
@@ -232,7 +244,7 @@ fn types(generator: &Generator, index: &Index) -> BTreeMap<String, Type> {
 
 /// `x-prose-rules`: a mapping from each rule's name (a snake_case identifier) to its text.
 /// Anything else holds no rule.
-fn prose_rules(op: &index::Operation) -> BTreeMap<String, String> {
+fn prose_rules(op: &spec_model::Operation) -> BTreeMap<String, String> {
     op.value
         .get("x-prose-rules")
         .and_then(Value::as_object)

@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::index::{Index, rust_type_name};
+use spec_model::Index;
+
+use crate::names::RustNames;
 
 /// The schemas of one generated type, as `type-schemas` prints them.
 pub struct RustType {
@@ -98,12 +100,19 @@ fn defined_within(ty: &RustType) -> impl Iterator<Item = &String> {
 }
 
 /// Each mismatch: (place, what differs and what to do).
-pub fn mismatches(spec: &Value, types: &[RustType]) -> Vec<(String, String)> {
+/// `names` are the Rust names typify gave the spec's types.
+pub fn mismatches(spec: &Value, types: &[RustType], names: &RustNames) -> Vec<(String, String)> {
     let spec = Index::new(spec);
     let mut found = Vec::new();
     let mut named: BTreeSet<String> = BTreeSet::new();
     for (name, schema) in spec.schemas() {
-        let rust_name = rust_type_name(name);
+        let Some(rust_name) = names.schema(name).map(str::to_string) else {
+            found.push((
+                format!("components.schemas.{name}"),
+                "progenitor generated no type for it; run `cargo xtask generate`".to_string(),
+            ));
+            continue;
+        };
         named.insert(rust_name.clone());
         let Some(ty) = types.iter().find(|t| t.name == rust_name) else {
             found.push((
@@ -139,9 +148,16 @@ pub fn mismatches(spec: &Value, types: &[RustType]) -> Vec<(String, String)> {
             let Some(schema) = parameter.get("schema").filter(|s| s.get("enum").is_some()) else {
                 continue;
             };
-            let rust_name = rust_type_name(&format!("{id}_{name}"));
-            named.insert(rust_name.clone());
             let place = format!("{} parameter `{name}`", operation.label());
+            let Some(rust_name) = names.parameter(id, name).map(str::to_string) else {
+                found.push((
+                    place,
+                    "progenitor generated no type for its values; run `cargo xtask generate`"
+                        .to_string(),
+                ));
+                continue;
+            };
+            named.insert(rust_name.clone());
             let Some(ty) = types.iter().find(|t| t.name == rust_name) else {
                 found.push((
                     place,

@@ -1,5 +1,6 @@
-//! The spec's schemas as the mock reads them: an object's properties and required fields,
-//! through `$ref` and `allOf`, and the words it uses for kinds of objects.
+//! The spec's schemas as the mock reads them: an object's properties and required fields
+//! (through `spec_model`, as the generator reads them), and the words it uses for kinds of
+//! objects.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,37 +17,24 @@ pub(super) struct Shape {
 impl Shape {
     /// The shape of the schema at `pointer` in `spec` (empty when there is none).
     pub fn at(spec: &Value, pointer: &str) -> Shape {
-        let mut shape = Shape::default();
-        if let Some(schema) = spec.pointer(pointer) {
-            shape.merge(spec, schema, 0);
-        }
-        shape
+        spec.pointer(pointer)
+            .map_or_else(Shape::default, |schema| Shape::of(spec, schema))
     }
 
-    /// The shape of `schema`, which is part of `spec`.
+    /// The shape of `schema`, which is part of `spec`, as the generator reads it
+    /// (`spec_model::Index::fields`: `$ref` followed, `allOf` merged the one way).
     pub fn of(spec: &Value, schema: &Value) -> Shape {
-        let mut shape = Shape::default();
-        shape.merge(spec, schema, 0);
-        shape
-    }
-
-    fn merge(&mut self, spec: &Value, schema: &Value, depth: usize) {
-        // A `$ref` cycle in a broken spec ends here rather than overflowing the stack.
-        if depth > 16 {
-            return;
-        }
-        let schema = resolve(spec, schema);
-        for part in schema["allOf"].as_array().into_iter().flatten() {
-            self.merge(spec, part, depth + 1);
-        }
-        for (name, property) in schema["properties"].as_object().into_iter().flatten() {
-            let property = resolve(spec, property);
-            self.properties.insert(name.clone(), property.clone());
-        }
-        for name in schema["required"].as_array().into_iter().flatten() {
-            if let Some(name) = name.as_str() {
-                self.required.insert(name.to_string());
-            }
+        let fields = spec_model::Index::new(spec).fields(schema);
+        Shape {
+            required: fields
+                .iter()
+                .filter(|(_, field)| field.required)
+                .map(|(name, _)| name.clone())
+                .collect(),
+            properties: fields
+                .into_iter()
+                .map(|(name, field)| (name, field.schema))
+                .collect(),
         }
     }
 
@@ -56,22 +44,6 @@ impl Shape {
             .get(name)
             .is_some_and(|p| p["nullable"] == true)
     }
-}
-
-/// `schema` itself, or what its `$ref` points to (a property wrapped in `allOf` to carry its
-/// own description stays as written: `Shape::merge` walks it).
-pub(super) fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
-    let mut schema = schema;
-    for _ in 0..16 {
-        match schema["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
-            Some(pointer) => match spec.pointer(pointer) {
-                Some(target) => schema = target,
-                None => return schema,
-            },
-            None => return schema,
-        }
-    }
-    schema
 }
 
 /// The schema of a list's items, when `schema` is a list as Prolific answers one (`results`).

@@ -24,13 +24,13 @@
 //! The step runs before `send`, so the function it rewrites is still progenitor's `send()`.
 
 use heck::ToSnakeCase;
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 use quote::quote;
 use syn::{Expr, ImplItem, Stmt};
 
 use super::builder_fields::{declare, empty_in_new, impl_of, take_from_self};
 use super::{flat, module_mut};
-use crate::index::{FormPart, is_form};
+use spec_model::{FormPart, Index, is_form};
 
 /// A builder whose operation's body is a form, with the form's parts.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,32 +43,15 @@ pub struct FormBody {
 
 /// `api` as progenitor is given it: every `multipart/form-data` request body removed (the
 /// operation is otherwise untouched; this step adds the body back).
-pub fn for_progenitor(api: &OpenAPI) -> OpenAPI {
-    let mut api = api.clone();
-    let bodies = api
-        .components
-        .as_ref()
-        .map(|c| c.request_bodies.clone())
-        .unwrap_or_default();
-    for item in api.paths.paths.values_mut() {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for operation in super::operations_mut(item) {
-            let is_a_form = match &operation.request_body {
-                Some(ReferenceOr::Item(body)) => body.content.keys().any(|m| is_form(m)),
-                Some(ReferenceOr::Reference { reference }) => reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .and_then(|name| bodies.get(name))
-                    .is_some_and(|body| match body {
-                        ReferenceOr::Item(body) => body.content.keys().any(|m| is_form(m)),
-                        ReferenceOr::Reference { .. } => false,
-                    }),
-                None => false,
-            };
-            if is_a_form {
-                operation.request_body = None;
-            }
+pub fn for_progenitor(mut api: OpenAPI, index: &Index) -> OpenAPI {
+    for op in index.operations() {
+        let is_a_form = op
+            .request_body(index)
+            .and_then(|body| body.get("content"))
+            .and_then(serde_json::Value::as_object)
+            .is_some_and(|content| content.keys().any(|m| is_form(m)));
+        if is_a_form && let Some(operation) = super::operation_mut(&mut api, &op) {
+            operation.request_body = None;
         }
     }
     api

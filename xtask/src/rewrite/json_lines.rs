@@ -18,7 +18,7 @@ use syn::{Expr, ImplItem};
 
 use super::builder_fields::impl_of;
 use super::module_mut;
-use crate::index::is_json_lines;
+use spec_model::{Index, is_json_lines};
 
 /// A builder whose operation's body is JSON Lines, with the media type to send.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,8 +31,9 @@ pub struct LinesBody {
 }
 
 /// `api` as progenitor is given it: every JSON Lines request body declared `application/json`
-/// instead, its list schema unchanged (this step sends it as lines).
-pub fn for_progenitor(mut api: OpenAPI) -> OpenAPI {
+/// instead, its list schema unchanged (this step sends it as lines). A body shared through
+/// `components.requestBodies` is changed there, once.
+pub fn for_progenitor(mut api: OpenAPI, index: &Index) -> OpenAPI {
     let as_json = |body: &mut openapiv3::RequestBody| {
         let lines: Vec<String> = body
             .content
@@ -46,21 +47,21 @@ pub fn for_progenitor(mut api: OpenAPI) -> OpenAPI {
             }
         }
     };
-    if let Some(components) = api.components.as_mut() {
-        for body in components.request_bodies.values_mut() {
-            if let ReferenceOr::Item(body) = body {
-                as_json(body);
-            }
-        }
-    }
-    for item in api.paths.paths.values_mut() {
-        let ReferenceOr::Item(item) = item else {
-            continue;
+    for op in index.operations() {
+        let shared = op
+            .value
+            .pointer("/requestBody/$ref")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/requestBodies/"));
+        let body = match shared {
+            Some(name) => api
+                .components
+                .as_mut()
+                .and_then(|c| c.request_bodies.get_mut(name)),
+            None => super::operation_mut(&mut api, &op).and_then(|o| o.request_body.as_mut()),
         };
-        for operation in super::operations_mut(item) {
-            if let Some(ReferenceOr::Item(body)) = operation.request_body.as_mut() {
-                as_json(body);
-            }
+        if let Some(ReferenceOr::Item(body)) = body {
+            as_json(body);
         }
     }
     api

@@ -17,7 +17,7 @@ use syn::{ImplItem, Item, Type};
 
 use super::{flat, module_mut};
 use crate::builders::Builder;
-use crate::index::Index;
+use spec_model::Index;
 
 /// One setter to change: the `When` it is in, the parameter, the operation's path template.
 struct Place {
@@ -131,19 +131,10 @@ fn rewrite(operations: &mut [Item], place: &Place) -> Result<(), String> {
 /// The format string progenitor builds the setter of `parameter` from: `template` anchored,
 /// `{}` for the parameter, `.*` for any other.
 fn wildcard(template: &str, parameter: &str) -> String {
-    let mut pattern = String::from("^");
-    let mut rest = template;
-    while let Some((before, after)) = rest.split_once('{') {
-        let Some((name, after)) = after.split_once('}') else {
-            break;
-        };
-        pattern.push_str(before);
-        pattern.push_str(if name == parameter { "{}" } else { ".*" });
-        rest = after;
-    }
-    pattern.push_str(rest);
-    pattern.push('$');
-    pattern
+    let pattern = spec_model::fill(template, |name| {
+        if name == parameter { "{}" } else { ".*" }.to_string()
+    });
+    format!("^{pattern}$")
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use syn::{ImplItem, Item};
 
 use super::{flat, module_mut};
 use crate::builders::Builder;
-use crate::index::{Index, is_text};
+use spec_model::{Index, is_text};
 
 /// One reply setter to add: the `Then` it belongs to, the status and the media type.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,7 +90,7 @@ fn replies(index: &Index, builders: &[Builder]) -> Result<Vec<Reply>, String> {
 
 /// The (status, media type) of each text media type of `operation`'s successes.
 fn text_successes<'a>(
-    operation: &crate::index::Operation<'a>,
+    operation: &spec_model::Operation<'a>,
     index: &Index<'a>,
 ) -> Vec<(&'a str, &'a str)> {
     operation

@@ -66,33 +66,38 @@ mod send;
 
 use serde_json::Value;
 
-use crate::index::Index;
+use spec_model::Index;
 
 pub use open_enums::{response_enums, response_types};
 
-/// The operations of a path item, each mutable (progenitor is given the document after the
-/// steps `form` and `json_lines` change their request bodies).
-fn operations_mut(
-    item: &mut openapiv3::PathItem,
-) -> impl Iterator<Item = &mut openapiv3::Operation> {
-    [
-        &mut item.get,
-        &mut item.put,
-        &mut item.post,
-        &mut item.delete,
-        &mut item.options,
-        &mut item.head,
-        &mut item.patch,
-        &mut item.trace,
-    ]
-    .into_iter()
-    .flatten()
+/// The operation `op` of the spec (read through `spec_model`) in `api`, the same document
+/// as openapiv3 reads it, to change: found by its path and method, never by a walk of `paths`
+/// of its own.
+fn operation_mut<'a>(
+    api: &'a mut openapiv3::OpenAPI,
+    op: &spec_model::Operation,
+) -> Option<&'a mut openapiv3::Operation> {
+    let openapiv3::ReferenceOr::Item(item) = api.paths.paths.get_mut(op.path)? else {
+        return None;
+    };
+    match op.method {
+        "get" => item.get.as_mut(),
+        "put" => item.put.as_mut(),
+        "post" => item.post.as_mut(),
+        "delete" => item.delete.as_mut(),
+        "options" => item.options.as_mut(),
+        "head" => item.head.as_mut(),
+        "patch" => item.patch.as_mut(),
+        "trace" => item.trace.as_mut(),
+        _ => None,
+    }
 }
 
 /// `api` as progenitor is given it: without the `multipart/form-data` bodies it cannot send
-/// (step `form`), and with each JSON Lines body declared JSON (step `json_lines`).
-pub fn for_progenitor(api: &openapiv3::OpenAPI) -> openapiv3::OpenAPI {
-    json_lines::for_progenitor(form::for_progenitor(api))
+/// (step `form`), and with each JSON Lines body declared JSON (step `json_lines`). `index`
+/// reads the same document and picks the operations.
+pub fn for_progenitor(api: &openapiv3::OpenAPI, index: &Index) -> openapiv3::OpenAPI {
+    json_lines::for_progenitor(form::for_progenitor(api.clone(), index), index)
 }
 
 /// How many places each step must change, counted from the spec, not from what the steps
@@ -121,10 +126,7 @@ impl Expected {
             .collect();
         Self {
             operations: operations.len(),
-            path_parameters: operations
-                .iter()
-                .map(|op| op.path.matches('{').count())
-                .sum(),
+            path_parameters: operations.iter().map(|op| op.path_parameters().len()).sum(),
             optional_query_parameters: parameters
                 .iter()
                 .filter(|p| p.location == "query" && !p.required)
@@ -262,7 +264,7 @@ pub fn apply(
 fn chosen<X, T>(
     index: &Index,
     builders: &[crate::builders::Builder],
-    pick: impl Fn(&crate::index::Operation) -> Option<X>,
+    pick: impl Fn(&spec_model::Operation) -> Option<X>,
     make: impl Fn(&crate::builders::Builder, X) -> Result<T, String>,
 ) -> Result<Vec<T>, String> {
     index
@@ -305,7 +307,7 @@ fn lines_bodies(
             let content = op.request_body(index)?.get("content")?.as_object()?;
             content
                 .keys()
-                .find(|m| crate::index::is_json_lines(m))
+                .find(|m| spec_model::is_json_lines(m))
                 .cloned()
         },
         |builder, media| {
@@ -398,7 +400,7 @@ fn count(
 /// `When` named after its operation's builder in progenitor's client (`builders`).
 pub fn apply_mock(
     file: &mut syn::File,
-    index: &crate::index::Index,
+    index: &spec_model::Index,
     builders: &[crate::builders::Builder],
 ) -> Result<(), String> {
     mock_paths::exact(file, index, builders).map_err(|e| step("mock_paths", e))?;
@@ -412,7 +414,7 @@ pub fn apply_mock(
                 .is_some_and(|content| {
                     content
                         .keys()
-                        .any(|m| crate::index::is_json(m) || crate::index::is_json_lines(m))
+                        .any(|m| spec_model::is_json(m) || spec_model::is_json_lines(m))
                 })
         })
         .count();

@@ -3,7 +3,7 @@
 //!
 //! A list is paged when the spec gives its operation the query parameters of one of Prolific's
 //! two styles, `page` and `page_size` or `offset` and `limit`, and its success is an object
-//! whose `results` is the page's items ([`Operation::paging`](crate::index::Operation::paging)).
+//! whose `results` is the page's items ([`Operation::paging`](spec_model::Operation::paging)).
 //! Nothing is written per operation: the parameters and their defaults come from the spec, the
 //! item type from typify's `results` field of the answer type.
 //!
@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 use syn::{ImplItem, Item};
 
 use super::{first_type_argument, module_mut};
-use crate::index::Paging;
+use spec_model::Paging;
 
 /// A paged list's builder, and how its pages are counted.
 #[derive(Debug, Clone, PartialEq)]

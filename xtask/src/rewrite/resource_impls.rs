@@ -8,8 +8,8 @@
 use syn::{ImplItem, Item};
 
 use crate::builders::{self, Builder};
-use crate::index::Index;
 use crate::resources;
+use spec_model::Index;
 
 /// Moves each operation's method (named by its builder in `builders`) into the `impl Client`
 /// of its resource; returns how many methods it moved: one per operation.

@@ -1,12 +1,16 @@
-//! The one reading of a spec document that every job shares: its operations (with their
-//! parameters and bodies), `$ref`s resolved, `allOf`s merged, and the facts of each field
-//! (type, format, required, nullable, read-only, enum values). `rules`, `preflight`, `diff`,
-//! `drift` and `types-match-spec` all ask here, so a fact is read one way and a mistake in the
-//! spec fails one rule.
+//! The one reading of an OpenAPI document that the xtask, the tests and their mock share: its
+//! operations (with their parameters and bodies), `$ref`s resolved, `allOf`s merged, the facts
+//! of each field (type, format, required, nullable, read-only, enum values), whether an
+//! operation may be repeated, what each media type is, path templates and JSON pointers. The
+//! xtask's jobs (`rules`, `preflight`, the rewrite steps, `diff`, `drift`, `types-match-spec`),
+//! the tests' operations and the mock's shapes all ask here, so a fact is read one way.
+//!
+//! It reads JSON values only (a YAML document is read into the value a JSON one gives): no
+//! generator, so the tests depend on it cheaply. The Rust names of the spec's schemas are not
+//! here: they are the generator's to give (`xtask/src/names.rs` reads them from typify).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
 /// The methods an OpenAPI path item can hold, in the order the generator visits them.
@@ -108,12 +112,19 @@ impl<'a> Index<'a> {
         Index { doc }
     }
 
-    /// Every operation, path by path, in the document's order.
-    pub fn operations(&self) -> Vec<Operation<'a>> {
-        let paths = self.doc.get("paths").and_then(Value::as_object);
-        paths
+    /// Every path item, by its path, in the document's order: the one walk of `paths`.
+    pub fn path_items(&self) -> impl Iterator<Item = (&'a str, &'a Value)> {
+        self.doc
+            .get("paths")
+            .and_then(Value::as_object)
             .into_iter()
             .flatten()
+            .map(|(path, item)| (path.as_str(), item))
+    }
+
+    /// Every operation, path by path, in the document's order.
+    pub fn operations(&self) -> Vec<Operation<'a>> {
+        self.path_items()
             .flat_map(|(path, item)| {
                 METHODS.iter().filter_map(move |method| {
                     let value = item.get(*method)?;
@@ -343,6 +354,11 @@ impl<'a> Operation<'a> {
                 .unwrap_or("Prolific marks this operation deprecated.")
                 .to_string()
         })
+    }
+
+    /// The names of its path parameters, in the path's order.
+    pub fn path_parameters(&self) -> Vec<&'a str> {
+        path_parameters(self.path)
     }
 
     /// `POST /api/v1/participant-groups/`.
@@ -594,14 +610,18 @@ impl<'a> Operation<'a> {
     }
 }
 
-/// The name of the Rust type generated for the schema `name` (typify's PascalCase).
-pub fn rust_type_name(name: &str) -> String {
-    name.to_upper_camel_case()
-}
-
-/// Whether a media type is JSON (`application/json`, with or without parameters).
+/// Whether a media type is JSON: `application/json` or a structured `+json` type
+/// (`application/problem+json`), with or without parameters, in any case: what the SDK decodes
+/// as JSON at run time (`sdk/src/call.rs`).
 pub fn is_json(media: &str) -> bool {
-    media == "application/json" || media.starts_with("application/json;")
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Whether a media type is JSON Lines (`application/x-ndjson`, `application/jsonl`, with or
@@ -639,11 +659,139 @@ pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// The names of a path template's parameters, in order: `/groups/{id}/x/{n}/` gives `id`, `n`.
+pub fn path_parameters(template: &str) -> Vec<&str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+/// `template` with each parameter replaced by `value(name)`: `/groups/{id}/` with `|_| "{}"`
+/// is the format string progenitor writes (`/groups/{}/`).
+pub fn fill(template: &str, value: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        let Some((name, after)) = after.split_once('}') else {
+            break;
+        };
+        out.push_str(before);
+        out.push_str(&value(name));
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
-    use super::Index;
+    use super::*;
+
+    #[test]
+    fn a_schemas_own_property_wins_over_its_parts_and_the_first_part_over_later_ones() {
+        // The xtask let the first statement win, the tests' mock the last: the mock now reads
+        // shapes here, and this is the one answer (the schema's own words, then its parts in
+        // order), `required` united.
+        let doc = json!({"components": {"schemas": {
+            "Base": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string"}, "kind": {"type": "string", "enum": ["base"]},
+            }},
+            "Extra": {"type": "object", "required": ["kind"], "properties": {
+                "kind": {"type": "string", "enum": ["extra"]}, "note": {"type": "integer"},
+            }},
+            "Own": {"allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"$ref": "#/components/schemas/Extra"},
+            ], "properties": {"note": {"type": "string"}}},
+        }}});
+        let index = Index::new(&doc);
+        let fields = index.fields(&json!({"$ref": "#/components/schemas/Own"}));
+        assert_eq!(fields["note"].kind, "string");
+        assert_eq!(fields["kind"].schema["enum"], json!(["base"]));
+        let required: Vec<&str> = fields
+            .iter()
+            .filter(|(_, f)| f.required)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(required, ["id", "kind"]);
+    }
+
+    #[test]
+    fn an_operation_may_repeat_as_it_states_else_as_its_method_does_by_rfc_9110() {
+        // The tests read `x-idempotent` alone, the generator fell back to the method: the
+        // tests now take the generator's reading, which the SDK's retries follow.
+        let doc = json!({"paths": {"/a/": {
+            "get": {"operationId": "read"},
+            "post": {"operationId": "make"},
+            "put": {"operationId": "put-stated", "x-idempotent": false},
+            "patch": {"operationId": "patch-stated", "x-idempotent": true},
+        }}});
+        let repeats: Vec<(Option<&str>, bool)> = Index::new(&doc)
+            .operations()
+            .iter()
+            .map(|op| (op.id, op.may_repeat()))
+            .collect();
+        assert_eq!(
+            repeats,
+            [
+                (Some("read"), true),
+                (Some("put-stated"), false),
+                (Some("make"), false),
+                (Some("patch-stated"), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn json_is_application_json_or_a_structured_json_type_as_the_sdk_decodes_it() {
+        for json in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON",
+            "application/problem+json",
+        ] {
+            assert!(is_json(json), "{json}");
+        }
+        for other in [
+            "application/x-ndjson",
+            "text/json",
+            "application/jsonl",
+            "application/json-seq",
+            "text/csv",
+        ] {
+            assert!(!is_json(other), "{other}");
+        }
+        assert!(is_json_lines("application/x-ndjson; charset=utf-8"));
+        assert!(is_form("multipart/form-data; boundary=x"));
+        assert!(is_text("text/csv"));
+    }
+
+    #[test]
+    fn paths_name_their_parameters_and_fill_them_and_pointers_escape_segments() {
+        let template = "/api/v1/groups/{id}/members/{participant_id}/";
+        assert_eq!(path_parameters(template), ["id", "participant_id"]);
+        assert_eq!(
+            fill(template, |_| "{}".into()),
+            "/api/v1/groups/{}/members/{}/"
+        );
+        assert_eq!(
+            fill(template, |name| name.to_uppercase()),
+            "/api/v1/groups/ID/members/PARTICIPANT_ID/"
+        );
+        assert_eq!(path_parameters("/api/v1/studies/"), Vec::<&str>::new());
+        assert_eq!(escape("/a~b/"), "~1a~0b~1");
+        let doc = json!({"paths": {template: {"get": {"operationId": "x"}}}});
+        let operation = &Index::new(&doc).operations()[0];
+        assert_eq!(
+            operation.pointer,
+            "/paths/~1api~1v1~1groups~1{id}~1members~1{participant_id}~1/get"
+        );
+        assert_eq!(operation.path_parameters(), ["id", "participant_id"]);
+    }
 
     #[test]
     fn a_schema_without_a_type_is_named_by_its_combinator() {
