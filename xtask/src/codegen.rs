@@ -5,9 +5,7 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
-use progenitor::{
-    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl, TypePatch,
-};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use sha2::{Digest, Sha256};
 use typify::TypeDetails;
@@ -95,15 +93,12 @@ pub struct Final {
     pub names: RustNames,
 }
 
-/// Runs progenitor on `spec` ([`run_patched`]) and every rewrite step on its output: the code
-/// `generate` writes, and the code `cargo xtask diff` judges (surface.rs), so that a change
-/// only a rewrite shows (a text answer, a form part, an enum opened) is seen.
+/// Runs progenitor on `spec` (once, with [`settings`]) and every rewrite step on its output:
+/// the code `generate` writes, and the code `cargo xtask diff` judges (surface.rs), so that a
+/// change only a rewrite shows (a text answer, a form part, an enum opened) is seen.
 pub fn run_final(spec: &Spec) -> Result<Final, String> {
-    let Patched {
-        tokens,
-        type_names,
-        generator,
-    } = run_patched(spec)?;
+    let (tokens, generator) = run_progenitor(spec, &settings())?;
+    let type_names = named_types(&generator);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         format!(
             "{}: progenitor produced code that does not parse: {e}; report it with the spec",
@@ -130,7 +125,7 @@ pub fn run_final(spec: &Spec) -> Result<Final, String> {
         .collect();
     rewrite::apply(
         &mut file,
-        rewrite::Expected::of(&spec.raw.value, space),
+        rewrite::Expected::of(&spec.raw.value, space, type_names.len()),
         &index,
         &builders,
         &response_enums,
@@ -144,44 +139,6 @@ pub fn run_final(spec: &Spec) -> Result<Final, String> {
         generator,
         type_names,
         names,
-    })
-}
-
-/// progenitor's output for a spec as `generate` takes it, before the rewrites.
-pub struct Patched {
-    /// The client, the builders and the types, as tokens.
-    pub tokens: proc_macro2::TokenStream,
-    /// The generator, whose type space holds every type with its details.
-    pub generator: Generator,
-    /// The names of the generated types (structs, enums, newtypes), sorted.
-    pub type_names: Vec<String>,
-}
-
-/// Runs progenitor on `spec` as the SDK is generated: with [`settings`] and every named type
-/// patched; [`run_final`] then applies the rewrite steps.
-pub fn run_patched(spec: &Spec) -> Result<Patched, String> {
-    // typify patches types by name, and names are known only once generated: the first pass
-    // names the types, the second patches each of them:
-    // - `JsonSchema`, derived behind the `schemars` feature;
-    // - `#[non_exhaustive]` on every struct and enum, so that a field or variant Prolific adds
-    //   is a minor release: users build these types with their builders (`X::builder()`), never
-    //   with a struct literal, and match their enums with a wildcard arm. `cargo xtask diff`
-    //   reads the attribute from this output and judges changes by it (xtask/src/diff.rs).
-    let (_, first) = run_progenitor(spec, &settings())?;
-    let type_names = named_types(&first);
-    let mut settings = settings();
-    let mut patch = TypePatch::default();
-    patch
-        .with_attr(r#"#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]"#)
-        .with_attr("#[non_exhaustive]");
-    for name in &type_names {
-        settings.with_patch(name, &patch);
-    }
-    let (tokens, generator) = run_progenitor(spec, &settings)?;
-    Ok(Patched {
-        tokens,
-        generator,
-        type_names,
     })
 }
 
@@ -214,7 +171,7 @@ pub fn run_progenitor(
 
 /// The names of the generated types, sorted: structs, enums and newtypes (the type space also
 /// holds `Option<String>`, `Vec<..>` and the like).
-fn named_types(generator: &Generator) -> Vec<String> {
+pub fn named_types(generator: &Generator) -> Vec<String> {
     let mut names: Vec<String> = generator
         .get_type_space()
         .iter_types()

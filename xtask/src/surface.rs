@@ -1,5 +1,5 @@
 //! A spec as the code of SDK users meets it, read from the Rust progenitor generates for it (in
-//! memory, exactly as `cargo xtask generate` runs it: codegen::run_patched): each operation's
+//! memory, exactly as `cargo xtask generate` runs it: codegen::run_final): each operation's
 //! method, parameters and request, response and error types; each generated type's fields with
 //! their Rust types and whether the type's builder demands them, each enum's variants, whether
 //! the type is `#[non_exhaustive]`; and which way each type travels. Beside the Rust, what the

@@ -2,6 +2,9 @@
 //! progenitor's settings cannot, and fails, naming the shape it expected, when progenitor's
 //! output no longer has that shape (then the step is updated, never the generated file).
 //!
+//! - `type_attrs`: every generated type is `#[non_exhaustive]` and derives `JsonSchema`
+//!   behind the `schemars` feature (one pass instead of a second run of progenitor with a
+//!   patch per type name);
 //! - `form`: a `multipart/form-data` body, which progenitor was not given (`for_progenitor`),
 //!   is sent by its builder as a form: a setter per part of its schema, each file a
 //!   `FilePart` streamed when the request is sent;
@@ -63,6 +66,7 @@ mod path_segments;
 mod rebuild;
 mod resource_impls;
 mod send;
+mod type_attrs;
 
 use serde_json::Value;
 
@@ -113,11 +117,14 @@ pub struct Expected {
     pub optional_query_parameters: usize,
     /// The optional fields (`Option<X>`) of typify's structs: one builder setter each.
     pub optional_fields: usize,
+    /// The named types typify made (structs, enums, newtypes): two attributes each.
+    pub named_types: usize,
 }
 
 impl Expected {
-    /// The counts of `spec`, and of the types typify made of it (`space`).
-    pub fn of(spec: &Value, space: &typify::TypeSpace) -> Self {
+    /// The counts of `spec`, and of the types typify made of it (`space`, of which
+    /// `named_types` are structs, enums and newtypes).
+    pub fn of(spec: &Value, space: &typify::TypeSpace, named_types: usize) -> Self {
         let index = Index::new(spec);
         let operations = index.operations();
         let parameters: Vec<_> = operations
@@ -145,6 +152,7 @@ impl Expected {
                     _ => 0,
                 })
                 .sum(),
+            named_types,
         }
     }
 }
@@ -161,6 +169,12 @@ pub fn apply(
     request_only: &[String],
 ) -> Result<(), String> {
     let per_operation = "one per operation";
+    count(
+        "type_attrs",
+        type_attrs::add(file),
+        expected.named_types,
+        "one per named type of typify's",
+    )?;
     let text = text_answers(index, builders).map_err(|e| step("send", e))?;
     let forms = form_bodies(index, builders).map_err(|e| step("form", e))?;
     count(
@@ -535,7 +549,8 @@ mod tests {
         let path = crate::workspace_root().join("spec/openapi.yaml");
         let spec = spec::load(&path, "spec/openapi.yaml").unwrap();
         let (tokens, generator) = codegen::run_progenitor(&spec, &codegen::settings()).unwrap();
-        let expected = Expected::of(&spec.raw.value, generator.get_type_space());
+        let named = codegen::named_types(&generator).len();
+        let expected = Expected::of(&spec.raw.value, generator.get_type_space(), named);
         (syn::parse2(tokens).unwrap(), expected)
     }
 
@@ -602,13 +617,25 @@ mod tests {
     #[test]
     fn a_step_that_changes_fewer_places_than_the_spec_has_fails_naming_itself() {
         let right = progenitor_output().1;
-        let (ops, paths, queries, fields) = (
+        let (ops, paths, queries, fields, named) = (
             right.operations,
             right.path_parameters,
             right.optional_query_parameters,
             right.optional_fields,
+            right.named_types,
         );
         for (wrong, message) in [
+            (
+                Expected {
+                    named_types: named + 1,
+                    ..right
+                },
+                format!(
+                    "rewrite step `type_attrs`: the step changed {named} place(s), not {} (one \
+                     per named type of typify's)",
+                    named + 1
+                ),
+            ),
             (
                 Expected {
                     operations: ops + 1,
