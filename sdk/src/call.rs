@@ -1,5 +1,5 @@
 //! What happens to a response: every builder's `send()` (generated, see
-//! xtask/src/rewrite/send.rs) matches on the status and calls [`decode`] for a declared success
+//! xtask/src/generate/rewrite/send.rs) matches on the status and calls [`decode`] for a declared success
 //! and [`failure`] for anything else. Both read the body through [`read_body`], under the
 //! client's cap, and every error they return carries the response's real status.
 //!

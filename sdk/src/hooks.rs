@@ -2,7 +2,7 @@
 //! retry, trace (each request was checked before, by `operation::check`). Responses are read
 //! by `call.rs`, not here.
 //!
-//! The generator is set to `HooksMode::Expected` (xtask/src/codegen.rs), so the `pre` hook's
+//! The generator is set to `HooksMode::Expected` (xtask/src/generate/mod.rs), so the `pre` hook's
 //! implementation is required: without it the crate does not compile; it does nothing (see
 //! the impl). Sending is [`send`], which each generated `send()` calls with its operation.
 
@@ -43,7 +43,7 @@ fn stamp(config: &Config, request: &mut reqwest::Request) {
 }
 
 /// The settings of one call, from its builder's `.attempt_timeout(..)` and `.max_retries(..)`
-/// (xtask/src/rewrite/call_settings.rs); each one set replaces the client's for that call.
+/// (xtask/src/generate/rewrite/call_settings.rs); each one set replaces the client's for that call.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct CallSettings {
     /// The most time each attempt may take.
@@ -54,12 +54,12 @@ pub struct CallSettings {
 
 /// Builds an operation's request again from the values its builder was given, as the first
 /// one was built: what a retry sends. Each generated `send_generated()` passes its own
-/// (xtask/src/rewrite/rebuild.rs), except a form's, whose parts were made into a body.
+/// (xtask/src/generate/rewrite/rebuild.rs), except a form's, whose parts were made into a body.
 pub(crate) type Rebuild<'a> =
     dyn Fn() -> Result<reqwest::Request, Error<std::convert::Infallible>> + Sync + 'a;
 
 /// Sends `request` for `operation`, and again while the retry policy says the failure was
-/// transient for it; each generated `send()` calls this (xtask/src/rewrite/send.rs) instead of
+/// transient for it; each generated `send()` calls this (xtask/src/generate/rewrite/send.rs) instead of
 /// progenitor's `exec` hook, naming its operation at compile time, and with the call's own
 /// settings (`call`).
 ///

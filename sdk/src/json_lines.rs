@@ -1,7 +1,7 @@
 //! Request bodies sent as JSON Lines (`application/x-ndjson`): a dataset's appended records.
 //!
 //! The spec gives such a body as a list (`type: array`), and the generated builder takes the
-//! list as any JSON body; its `send()` (xtask/src/rewrite/json_lines.rs) sends each item as one
+//! list as any JSON body; its `send()` (xtask/src/generate/rewrite/json_lines.rs) sends each item as one
 //! line of compact JSON, every line ended by `\n`, instead of the list as one JSON array. The
 //! mocks match the same bytes ([`crate::__private`]).
 

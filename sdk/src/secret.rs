@@ -1,7 +1,7 @@
 //! Secrets in request and response bodies: a hook secret as Prolific answers it, the value that
 //! confirms a subscription, a credential pool's `username,password` lines. The spec marks each
 //! such property `format: password`, and the generator gives it this type
-//! (xtask/src/codegen.rs, `settings`), so no generated type's `Debug` can print one.
+//! (xtask/src/generate/mod.rs, `settings`), so no generated type's `Debug` can print one.
 
 /// A secret a body carries. On the wire it is the plain string; in `Debug` it prints
 /// `SecretString(<redacted>)`, and it has no `Display`, so neither a log line nor an error

@@ -4,7 +4,7 @@
 //!
 //! An operation whose success the spec declares as `text/*` returns [`Text`]; one that declares
 //! it beside `application/json` returns [`TextOr`], told apart by the response's
-//! `Content-Type` (xtask/src/rewrite/send.rs writes both into the generated `send()`).
+//! `Content-Type` (xtask/src/generate/rewrite/send.rs writes both into the generated `send()`).
 
 use std::fmt;
 

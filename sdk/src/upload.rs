@@ -1,5 +1,5 @@
 //! Request bodies sent as `multipart/form-data` (a dataset's files): what the builder of such an
-//! operation collects ([`Form`], generated setters, xtask/src/rewrite/form.rs) and the
+//! operation collects ([`Form`], generated setters, xtask/src/generate/rewrite/form.rs) and the
 //! [`FilePart`]s users give it.
 //!
 //! A file part is streamed: from a path, opened only when the request is sent, or from any

@@ -659,6 +659,26 @@ pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// A JSON pointer as a place a reader finds in the YAML: `paths."/api/v1/x/".post.summary`.
+pub fn place(pointer: &str) -> String {
+    if pointer.is_empty() {
+        return "(document)".to_string();
+    }
+    pointer
+        .trim_start_matches('/')
+        .split('/')
+        .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+        .map(|segment| {
+            if segment.contains(['/', '.', ' ']) || segment.chars().all(|c| c.is_ascii_digit()) {
+                format!("\"{segment}\"")
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 /// The names of a path template's parameters, in order: `/groups/{id}/x/{n}/` gives `id`, `n`.
 pub fn path_parameters(template: &str) -> Vec<&str> {
     template
@@ -825,5 +845,15 @@ mod tests {
             ("array<Id>", "array<string>")
         );
         assert!(!ids.required);
+    }
+
+    #[test]
+    fn places_read_like_the_yaml() {
+        assert_eq!(
+            place("/paths/~1api~1v1~1participant-groups~1/post/responses/201"),
+            "paths.\"/api/v1/participant-groups/\".post.responses.\"201\""
+        );
+        assert_eq!(place("/components/schemas/A~0B"), "components.schemas.A~B");
+        assert_eq!(place(""), "(document)");
     }
 }

@@ -56,7 +56,7 @@ async fn the_documented_request_goes_on_the_wire_as_documented() {
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.header("accept"), Some("application/json"));
     // progenitor's `api-version` header is not part of Prolific's API
-    // (xtask/src/rewrite/api_version.rs).
+    // (xtask/src/generate/rewrite/api_version.rs).
     assert_eq!(sent.header("api-version"), None);
     assert_eq!(sent.json(), request_example());
 }

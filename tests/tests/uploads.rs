@@ -1,5 +1,5 @@
 //! A `multipart/form-data` upload on the wire (`uploadFilesToBatch`, the generator's shape in
-//! xtask/src/rewrite/form.rs): what the server receives is parsed by `multer`, a maintained
+//! xtask/src/generate/rewrite/form.rs): what the server receives is parsed by `multer`, a maintained
 //! multipart parser, not by the tests: each part's name, file name, content type and bytes.
 //! Files stream from a path or a reader; a large one goes whole, with its length, under a
 //! response cap far smaller than it; an error status reads Prolific's error body; a file that

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion};
 use serde_json::Value;
-use xtask::{codegen, spec};
+use xtask::{generate, spec};
 
 /// The real spec with its one operation copied to `n` paths, each with its own operationId.
 fn synthesized(real: &Value, n: usize) -> Value {
@@ -36,13 +36,13 @@ fn main() {
         spec::load(&root.join("spec/openapi.yaml"), "spec/openapi.yaml").expect("the spec loads");
     let mut group = criterion.benchmark_group("generate");
     group.bench_function("real spec (1 operation)", |b| {
-        b.iter(|| codegen::generate(&real).expect("it generates"))
+        b.iter(|| generate::generate(&real).expect("it generates"))
     });
     for n in [10, 50] {
         let spec = spec::from_json(&synthesized(&real.raw.value, n), "synthesized")
             .expect("the synthesized spec parses");
         group.bench_with_input(BenchmarkId::new("operations", n), &spec, |b, spec| {
-            b.iter(|| codegen::generate(spec).expect("it generates"))
+            b.iter(|| generate::generate(spec).expect("it generates"))
         });
     }
     group.finish();

@@ -1,26 +1,19 @@
 //! The workspace's tooling as a library: `src/main.rs` is its command line, and the
-//! benchmarks (`benches/`) call the generator in process. One module per job.
+//! benchmarks (`benches/`) call the generator in process. A folder per pipeline, each reading
+//! specs through the crate `spec_model` (and `spec.rs`, which loads them):
+//! - `generate/`: spec to the SDK's module, the mocks and the operations reference;
+//! - `check/`: the gate, every rule with one line each;
+//! - `diff/`: what changed for SDK users between two specs;
+//! - `drift/`: the fragment against Prolific's published document.
 
-pub mod builders;
 pub mod check;
 pub mod ci;
-pub mod codegen;
 pub mod diff;
 pub mod drift;
 pub mod files;
-pub mod names;
+pub mod generate;
 pub mod normalize;
-pub mod operation_table;
-pub mod preflight;
-pub mod presigned;
-pub mod reference;
-pub mod resources;
-pub mod rewrite;
-pub mod rules;
 pub mod spec;
-pub mod surface;
-pub mod tests_crate;
-pub mod types_match;
 
 /// The workspace root: `xtask/` sits directly in it.
 ///

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use xtask::{check, ci, codegen, diff, drift, files, spec, workspace_root};
+use xtask::{check, ci, diff, drift, files, generate, spec, workspace_root};
 
 /// The spec and the generated files, relative to the workspace root.
 const DEFAULT_SPEC: &str = "spec/openapi.yaml";
@@ -164,7 +164,7 @@ fn target(given: Option<&Path>, default: &str) -> Target {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Generate(paths) => generate(paths),
+        Command::Generate(paths) => write_generated(paths),
         Command::Check { paths, format } => Ok(check(paths, *format)),
         Command::Ci => Ok(ci::run(&workspace_root())),
         Command::Diff { base, spec, format } => diff(base, spec.as_deref(), *format),
@@ -183,11 +183,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn generate(paths: &Paths) -> Result<ExitCode, String> {
+fn write_generated(paths: &Paths) -> Result<ExitCode, String> {
     let (spec_target, out, mock_out) = (paths.spec(), paths.out(), paths.mock_out());
     let reference_out = paths.reference_out();
     let spec = spec::load(&spec_target.path, &spec_target.shown)?;
-    let generated = codegen::generate(&spec)?;
+    let generated = generate::generate(&spec)?;
     // Nothing is changed silently: each kind of change normalization made, with its count.
     for line in &spec.normalized {
         println!("{}: normalized: {line}", spec.shown);

@@ -9,7 +9,7 @@ use common::{
 };
 #[cfg(unix)]
 use common::{binaries_with_stand_in, xtask_running};
-use xtask::types_match::{RustType, mismatches};
+use xtask::check::types_match::{RustType, mismatches};
 
 const OPERATION: &str = "paths.\"/api/v1/participant-groups/\".post";
 
@@ -33,14 +33,14 @@ fn failed_lines(from: &str, to: &str) -> Vec<String> {
     failures(&out)
 }
 
-/// The `fail` lines the fragment's own rules (`xtask::rules`, which read the spec alone) give
+/// The `fail` lines the fragment's own rules (`xtask::check::rules`, which read the spec alone) give
 /// for the real spec with `from` replaced by `to`, found in process: no generation, no
 /// subprocess. The command prints them through the same report (`the_real_spec_passes_every_rule`
 /// and `json_format_reports_each_rule_for_machines` run it end to end).
 fn violated(from: &str, to: &str) -> Vec<String> {
     let dir = edited(from, to);
     let raw = xtask::spec::read(&dir.path().join("openapi.yaml"), "openapi.yaml").unwrap();
-    xtask::rules::check(&raw.value)
+    xtask::check::rules::check(&raw.value)
         .into_iter()
         .flat_map(|outcome| {
             outcome
@@ -431,7 +431,7 @@ fn operation_deprecation() {
         );
         let edited_spec = dir.path().join("openapi.yaml");
         let raw = xtask::spec::read(&edited_spec, "openapi.yaml").unwrap();
-        let found: Vec<String> = xtask::rules::check(&raw.value)
+        let found: Vec<String> = xtask::check::rules::check(&raw.value)
             .into_iter()
             .filter(|outcome| outcome.rule == "operation-deprecation")
             .flat_map(|outcome| outcome.violations)
@@ -470,12 +470,13 @@ fn operation_prose_rules() {
 }
 
 /// The Rust names typify gives the real spec's types (the edits below rename none).
-fn real_names() -> &'static xtask::names::RustNames {
-    static NAMES: std::sync::OnceLock<xtask::names::RustNames> = std::sync::OnceLock::new();
+fn real_names() -> &'static xtask::generate::names::RustNames {
+    static NAMES: std::sync::OnceLock<xtask::generate::names::RustNames> =
+        std::sync::OnceLock::new();
     NAMES.get_or_init(|| {
         let spec = xtask::spec::load(&root().join("spec/openapi.yaml"), "spec/openapi.yaml")
             .expect("the spec loads");
-        xtask::codegen::run_final(&spec)
+        xtask::generate::run_final(&spec)
             .expect("the spec generates")
             .names
     })

@@ -548,7 +548,7 @@ fn the_xtask_works_on_the_checkout_cargo_runs_it_in_not_the_one_that_built_it() 
 }
 
 /// `fixtures/form/`: a `multipart/form-data` body, which progenitor cannot send, is sent by the
-/// operation's builder (xtask/src/rewrite/form.rs): a setter per part of its schema, files
+/// operation's builder (xtask/src/generate/rewrite/form.rs): a setter per part of its schema, files
 /// streamed (`FilePart`), the form attached in `send()`; the mock matches without the body.
 #[test]
 fn a_multipart_body_becomes_setters_and_a_streamed_form() {

@@ -16,7 +16,7 @@ use quote::quote;
 use syn::{ImplItem, Item, Type};
 
 use super::{flat, module_mut};
-use crate::builders::Builder;
+use crate::generate::builders::Builder;
 use spec_model::Index;
 
 /// One setter to change: the `When` it is in, the parameter, the operation's path template.
@@ -57,7 +57,7 @@ fn places(index: &Index, builders: &[Builder]) -> Result<Vec<Place>, String> {
         if parameters.is_empty() {
             continue;
         }
-        let builder = &crate::builders::of(builders, &operation)?.name;
+        let builder = &crate::generate::builders::of(builders, &operation)?.name;
         for parameter in parameters {
             places.push(Place {
                 when: format!("{builder}When"),

@@ -164,7 +164,7 @@ pub fn apply(
     file: &mut syn::File,
     expected: Expected,
     index: &Index,
-    builders: &[crate::builders::Builder],
+    builders: &[crate::generate::builders::Builder],
     response_enums: &[String],
     request_only: &[String],
 ) -> Result<(), String> {
@@ -277,15 +277,15 @@ pub fn apply(
 /// what `pick` found: the places a step changes, from the spec.
 fn chosen<X, T>(
     index: &Index,
-    builders: &[crate::builders::Builder],
+    builders: &[crate::generate::builders::Builder],
     pick: impl Fn(&spec_model::Operation) -> Option<X>,
-    make: impl Fn(&crate::builders::Builder, X) -> Result<T, String>,
+    make: impl Fn(&crate::generate::builders::Builder, X) -> Result<T, String>,
 ) -> Result<Vec<T>, String> {
     index
         .operations()
         .iter()
         .filter_map(|op| pick(op).map(|found| (op, found)))
-        .map(|(op, found)| make(crate::builders::of(builders, op)?, found))
+        .map(|(op, found)| make(crate::generate::builders::of(builders, op)?, found))
         .collect()
 }
 
@@ -293,7 +293,7 @@ fn chosen<X, T>(
 /// pages wrongly is `preflight.rs`'s to report: it is left out here.
 fn paged_lists(
     index: &Index,
-    builders: &[crate::builders::Builder],
+    builders: &[crate::generate::builders::Builder],
 ) -> Result<Vec<pages::PagedList>, String> {
     chosen(
         index,
@@ -312,7 +312,7 @@ fn paged_lists(
 /// The builders of the operations whose request body is JSON Lines, with its media type.
 fn lines_bodies(
     index: &Index,
-    builders: &[crate::builders::Builder],
+    builders: &[crate::generate::builders::Builder],
 ) -> Result<Vec<json_lines::LinesBody>, String> {
     chosen(
         index,
@@ -337,7 +337,7 @@ fn lines_bodies(
 /// (`Operation::deprecation_note`).
 fn deprecated_operations(
     index: &Index,
-    builders: &[crate::builders::Builder],
+    builders: &[crate::generate::builders::Builder],
 ) -> Result<Vec<deprecated::Deprecated>, String> {
     chosen(
         index,
@@ -356,7 +356,7 @@ fn deprecated_operations(
 /// (`Operation::form_parts`).
 fn form_bodies(
     index: &Index,
-    builders: &[crate::builders::Builder],
+    builders: &[crate::generate::builders::Builder],
 ) -> Result<Vec<form::FormBody>, String> {
     chosen(
         index,
@@ -375,7 +375,7 @@ fn form_bodies(
 /// media types each asks for.
 fn text_answers(
     index: &Index,
-    builders: &[crate::builders::Builder],
+    builders: &[crate::generate::builders::Builder],
 ) -> Result<Vec<send::TextAnswer>, String> {
     chosen(
         index,
@@ -415,7 +415,7 @@ fn count(
 pub fn apply_mock(
     file: &mut syn::File,
     index: &spec_model::Index,
-    builders: &[crate::builders::Builder],
+    builders: &[crate::generate::builders::Builder],
 ) -> Result<(), String> {
     mock_paths::exact(file, index, builders).map_err(|e| step("mock_paths", e))?;
     let bodies = index
@@ -469,7 +469,7 @@ pub fn apply_mock(
 fn step(module: &str, problem: String) -> String {
     format!(
         "rewrite step `{module}`: {problem}; progenitor's output changed shape; update \
-         xtask/src/rewrite/{module}.rs"
+         xtask/src/generate/rewrite/{module}.rs"
     )
 }
 
@@ -536,7 +536,7 @@ fn module_mut<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{codegen, spec};
+    use crate::{generate, spec};
 
     /// The workspace's spec as a document.
     fn real_spec() -> Value {
@@ -548,15 +548,15 @@ mod tests {
     fn progenitor_output() -> (syn::File, Expected) {
         let path = crate::workspace_root().join("spec/openapi.yaml");
         let spec = spec::load(&path, "spec/openapi.yaml").unwrap();
-        let (tokens, generator) = codegen::run_progenitor(&spec, &codegen::settings()).unwrap();
-        let named = codegen::named_types(&generator).len();
+        let (tokens, generator) = generate::run_progenitor(&spec, &generate::settings()).unwrap();
+        let named = generate::named_types(&generator).len();
         let expected = Expected::of(&spec.raw.value, generator.get_type_space(), named);
         (syn::parse2(tokens).unwrap(), expected)
     }
 
-    /// Every step on `file`, the builders read from it first as `codegen` does.
+    /// Every step on `file`, the builders read from it first as `generate` does.
     fn apply_to(file: &mut syn::File, expected: Expected) -> Result<(), String> {
-        let builders = crate::builders::read(file).unwrap();
+        let builders = crate::generate::builders::read(file).unwrap();
         let spec = real_spec();
         apply(file, expected, &Index::new(&spec), &builders, &[], &[])
     }
@@ -684,7 +684,10 @@ mod tests {
             let (mut file, _) = progenitor_output();
             let error = apply_to(&mut file, wrong).unwrap_err();
             assert!(error.starts_with(&message), "{error}");
-            assert!(error.contains("; update xtask/src/rewrite/"), "{error}");
+            assert!(
+                error.contains("; update xtask/src/generate/rewrite/"),
+                "{error}"
+            );
         }
     }
 }

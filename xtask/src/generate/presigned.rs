@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use spec_model::Index;
 
-use crate::names::RustNames;
+use crate::generate::names::RustNames;
 
 /// One answer type that holds a link.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use spec_model::Index;
 use typify::{TypeDetails, TypeSpace};
 
-use crate::builders::{self, Builder};
+use crate::generate::builders::{self, Builder};
 
 /// The Rust name of each named schema and of each parameter's inline enum.
 #[derive(Debug, Clone, Default)]
@@ -39,7 +39,7 @@ impl RustNames {
         let fail = |what: String| {
             format!(
                 "{what}: typify's type space no longer starts with the spec's named schemas in \
-                 order; update xtask/src/names.rs to how typify names types now"
+                 order; update xtask/src/generate/names.rs to how typify names types now"
             )
         };
         let keys: Vec<&String> = api
@@ -159,7 +159,7 @@ mod tests {
         });
         let spec = crate::spec::from_json(&doc, "t.json").unwrap();
         let (tokens, generator) =
-            crate::codegen::run_progenitor(&spec, &crate::codegen::settings()).unwrap();
+            crate::generate::run_progenitor(&spec, &crate::generate::settings()).unwrap();
         let file: syn::File = syn::parse2(tokens.clone()).unwrap();
         let builders = builders::read(&file).unwrap();
         let index = Index::new(&spec.raw.value);

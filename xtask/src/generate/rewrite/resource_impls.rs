@@ -1,14 +1,14 @@
 //! The client's methods are grouped by resource in rustdoc: progenitor writes every operation's
 //! method into one `impl Client`, which this step splits into one `impl Client` per resource
-//! (`crate::resources`: the operation's first tag, in the order of the spec's top-level
+//! (`crate::generate::resources`: the operation's first tag, in the order of the spec's top-level
 //! `tags`), each documented with the resource's name and description. The methods stay
 //! inherent methods of `Client`, so users' code is the same: progenitor's `TagStyle::Separate`
 //! would have put them in one trait per tag, which every caller would have to import.
 
 use syn::{ImplItem, Item};
 
-use crate::builders::{self, Builder};
-use crate::resources;
+use crate::generate::builders::{self, Builder};
+use crate::generate::resources;
 use spec_model::Index;
 
 /// Moves each operation's method (named by its builder in `builders`) into the `impl Client`

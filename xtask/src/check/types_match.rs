@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use spec_model::Index;
 
-use crate::names::RustNames;
+use crate::generate::names::RustNames;
 
 /// The schemas of one generated type, as `type-schemas` prints them.
 pub struct RustType {

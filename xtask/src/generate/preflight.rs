@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::rules::place;
+use spec_model::place;
 use spec_model::{Index, Operation, escape, is_form, is_json, is_json_lines};
 
 /// The request media types progenitor 0.15 can send (progenitor-impl's `BodyContentType`).

@@ -3,12 +3,12 @@
 //! its request, the client method progenitor names for it (`builders.rs`), what a success
 //! decodes to, whether the SDK sends it again (`Operation::may_repeat`, the retry policy's own
 //! rule) and its summary. Nothing here is written per operation: a new operation in the spec is
-//! a new row. The file's header is `codegen.rs`'s, like every generated file's.
+//! a new row. The file's header is `generate/mod.rs`'s, like every generated file's.
 
 use serde_json::Value;
 
-use crate::builders::{self, Builder};
-use crate::resources;
+use crate::generate::builders::{self, Builder};
+use crate::generate::resources;
 use spec_model::Index;
 
 /// The reference's Markdown, without its header. `builders` are progenitor's, in the order of
@@ -48,7 +48,7 @@ pub fn markdown(spec: &Value, builders: &[Builder]) -> Result<String, String> {
         for operation in &resource.operations {
             let builder = builders::of(builders, operation)?;
             let position = builders.iter().position(|b| std::ptr::eq(b, builder));
-            // A text success is handed over unread (xtask/src/rewrite/send.rs).
+            // A text success is handed over unread (xtask/src/generate/rewrite/send.rs).
             let answer = match (builder.answer.as_str(), operation.text_success(&index)) {
                 ("ByteStream", Some(_)) => "`prolific_sdk::Text`".to_string(),
                 (answer, Some(_)) => format!("`prolific_sdk::TextOr<{answer}>`"),
@@ -171,7 +171,7 @@ mod tests {
         let spec = json!({"paths": {"/things/": {"get": {"tags": ["Things"]}}}});
         assert_eq!(
             markdown(&spec, &[]).unwrap_err(),
-            "progenitor's output has no builder for GET /things/; update xtask/src/builders.rs \
+            "progenitor's output has no builder for GET /things/; update xtask/src/generate/builders.rs \
              to how progenitor writes builders now"
         );
     }

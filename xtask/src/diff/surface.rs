@@ -1,5 +1,5 @@
 //! A spec as the code of SDK users meets it, read from the Rust progenitor generates for it (in
-//! memory, exactly as `cargo xtask generate` runs it: codegen::run_final): each operation's
+//! memory, exactly as `cargo xtask generate` runs it: generate::run_final): each operation's
 //! method, parameters and request, response and error types; each generated type's fields with
 //! their Rust types and whether the type's builder demands them, each enum's variants, whether
 //! the type is `#[non_exhaustive]`; and which way each type travels. Beside the Rust, what the
@@ -14,11 +14,11 @@ use serde_json::Value;
 use syn::Item;
 use typify::{TypeDetails, TypeId};
 
-use crate::builders;
-use crate::codegen;
+use crate::generate;
+use crate::generate::builders;
 use spec_model::{self, Index, Parameter};
 
-use crate::names::RustNames;
+use crate::generate::names::RustNames;
 use crate::spec::Spec;
 
 /// One operation, as users call it.
@@ -104,14 +104,14 @@ pub struct Surface {
 impl Surface {
     /// Generates `spec` in memory and reads its surface.
     pub fn of(spec: &Spec) -> Result<Surface, String> {
-        let codegen::Final {
+        let generate::Final {
             file,
             builders,
             generator,
             progenitor_calls,
             names,
             ..
-        } = codegen::run_final(spec)?;
+        } = generate::run_final(spec)?;
         let index = Index::new(&spec.raw.value);
         let mut types = types(&generator, &index, &names);
         for name in non_exhaustive(&file) {

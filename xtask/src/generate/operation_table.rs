@@ -5,7 +5,7 @@
 //!   method: the path template, whether it may be sent again after a 5xx, a timeout or a
 //!   dropped connection (`x-idempotent`; without it, whether its method is idempotent by
 //!   RFC 9110), and the check of its prose rules. Each generated `send()` names its own
-//!   constant (xtask/src/rewrite/send.rs): no lookup at run time, nothing to miss;
+//!   constant (xtask/src/generate/rewrite/send.rs): no lookup at run time, nothing to miss;
 //! - `operations::ProseRules`: one method per rule of `x-prose-rules` (a map from the rule's
 //!   name to its text), documented with the rule. The SDK implements the trait
 //!   (sdk/src/validate.rs): a rule added to the spec without its code does not compile;
@@ -17,7 +17,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use syn::Type;
 
-use crate::builders;
+use crate::generate::builders;
 use spec_model::Index;
 
 /// One operation, as the table states it.
@@ -330,7 +330,7 @@ fn prose_rules(operation: &Value, label: &str) -> Result<Vec<(String, String)>, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rewrite::flat;
+    use crate::generate::rewrite::flat;
 
     /// progenitor's builder for `POST /things/`, with a body of type `types::NewThing`.
     fn progenitor_output() -> syn::File {

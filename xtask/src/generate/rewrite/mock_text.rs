@@ -11,7 +11,7 @@ use heck::ToSnakeCase;
 use syn::{ImplItem, Item};
 
 use super::{flat, module_mut};
-use crate::builders::Builder;
+use crate::generate::builders::Builder;
 use spec_model::{Index, is_text};
 
 /// One reply setter to add: the `Then` it belongs to, the status and the media type.
@@ -69,7 +69,7 @@ fn replies(index: &Index, builders: &[Builder]) -> Result<Vec<Reply>, String> {
         if successes.is_empty() {
             continue;
         }
-        let builder = &crate::builders::of(builders, &operation)?.name;
+        let builder = &crate::generate::builders::of(builders, &operation)?.name;
         for (status, media) in successes {
             let status = status.parse().map_err(|_| {
                 format!(

@@ -171,7 +171,7 @@ impl VisitMut for Replace<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rewrite::flat;
+    use crate::generate::rewrite::flat;
 
     fn bodies() -> Vec<LinesBody> {
         vec![LinesBody {

@@ -17,19 +17,24 @@
 //!
 //! A binary's run counts only when it exits 0 and reports at least one item (`tests_crate.rs`).
 
+pub mod rules;
+pub mod tests_crate;
+pub mod types_match;
+
 use std::path::Path;
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
-use crate::rules::{self, place};
+use crate::check::tests_crate::Binary;
+use crate::generate::{self, preflight};
 use crate::spec::{one_line, shorten};
-use crate::tests_crate::Binary;
-use crate::types_match::{self, RustType};
-use crate::{codegen, files, preflight, spec};
+use crate::{files, spec};
+use spec_model::place;
+use types_match::RustType;
 
 /// The official OpenAPI 3.0 JSON Schema, 2021-09-28 (Apache-2.0, see xtask/oas/README.md).
-const OAS_30_SCHEMA: &str = include_str!("../oas/openapi-3.0.schema.json");
+const OAS_30_SCHEMA: &str = include_str!("../../oas/openapi-3.0.schema.json");
 
 /// Why `types-match-spec` cannot hold the SDK's types against a spec the SDK is not built from.
 const NOT_COMPARED: &str = "the compiled types are not the spec's";
@@ -167,7 +172,7 @@ fn rules_in_order(inputs: &Inputs, lines: &mut Vec<Line>, diff: &mut Option<Stri
     );
     let problems = preflight::problems(&parsed.raw.value);
     let generated = if problems.is_empty() {
-        codegen::generate(&parsed).map_err(|message| fail(lines, "generatable", "", message))
+        generate::generate(&parsed).map_err(|message| fail(lines, "generatable", "", message))
     } else {
         for (at, message) in problems {
             fail(lines, "generatable", at, message);

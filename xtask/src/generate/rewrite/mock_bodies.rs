@@ -43,7 +43,7 @@ pub fn by_reference(file: &mut syn::File) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rewrite::flat;
+    use crate::generate::rewrite::flat;
 
     #[test]
     fn a_body_given_by_value_is_taken_by_reference() {

@@ -9,6 +9,8 @@
 //! time is compared too: retries (`x-idempotent`), success statuses, prose rules. Any other
 //! change that keeps every Rust type and builder as it was is visible on the wire only.
 
+pub mod surface;
+
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
@@ -19,7 +21,7 @@ use serde_json::json;
 use crate::spec::Spec;
 use spec_model::Parameter;
 
-use crate::surface::{Direction, Field, Operation, Surface, Type};
+use crate::diff::surface::{Direction, Field, Operation, Surface, Type};
 
 /// The semver bump a change implies, in increasing order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -856,7 +858,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::{Bump, Change, compare_type};
-    use crate::surface::{Direction, Field, Type};
+    use crate::diff::surface::{Direction, Field, Type};
 
     /// What `compare_type` reports for `old` becoming `new`, read by users (a response type).
     fn changes(old: &Type, new: &Type) -> Vec<Change> {

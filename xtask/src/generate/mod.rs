@@ -2,6 +2,15 @@
 //! operations reference beside it): progenitor's settings, the formatting, and the headers.
 //! Everything here is in memory; writing is `files.rs`'s job.
 
+pub mod builders;
+pub mod names;
+pub mod operation_table;
+pub mod preflight;
+pub mod presigned;
+pub mod reference;
+pub mod resources;
+pub mod rewrite;
+
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
@@ -10,9 +19,9 @@ use quote::quote;
 use sha2::{Digest, Sha256};
 use typify::TypeDetails;
 
-use crate::names::RustNames;
+use crate::generate::names::RustNames;
+use crate::spec;
 use crate::spec::{Spec, one_line};
-use crate::{operation_table, preflight, presigned, reference, rewrite, spec};
 
 /// The generated module, and what the report line says about it.
 pub struct Generated {
@@ -82,9 +91,9 @@ pub struct Final {
     /// The module after every rewrite step.
     pub file: syn::File,
     /// progenitor's builders, read before any step: the operations' Rust names.
-    pub builders: Vec<crate::builders::Builder>,
+    pub builders: Vec<crate::generate::builders::Builder>,
     /// What users could call on each builder before the steps (`builders::calls`).
-    pub progenitor_calls: std::collections::BTreeMap<String, crate::builders::Calls>,
+    pub progenitor_calls: std::collections::BTreeMap<String, crate::generate::builders::Calls>,
     /// The generator, whose type space holds every type with its details.
     pub generator: Generator,
     /// The names of the generated types (structs, enums, newtypes), sorted.
@@ -106,9 +115,9 @@ pub fn run_final(spec: &Spec) -> Result<Final, String> {
         )
     })?;
     // Read once: the operation table and the mocks' `When`s take their names from them.
-    let builders = crate::builders::read(&file)
-        .map_err(|e| format!("{}: {e}; update xtask/src/builders.rs", spec.shown))?;
-    let progenitor_calls = crate::builders::calls(&file);
+    let builders = crate::generate::builders::read(&file)
+        .map_err(|e| format!("{}: {e}; update xtask/src/generate/builders.rs", spec.shown))?;
+    let progenitor_calls = crate::generate::builders::calls(&file);
     let index = spec_model::Index::new(&spec.raw.value);
     let names = RustNames::of(generator.get_type_space(), &spec.api, &index, &builders)
         .map_err(|e| format!("{}: {e}", spec.shown))?;
@@ -190,7 +199,10 @@ pub fn named_types(generator: &Generator) -> Vec<String> {
 /// The typed mocks of every operation, for the crate `prolific-sdk-mock`: progenitor's
 /// httpmock generator, on a generator of its own (it adds the spec's types to its type space,
 /// which the SDK's generator already holds), naming the SDK's types through `prolific_sdk`.
-fn generate_mock(spec: &Spec, builders: &[crate::builders::Builder]) -> Result<String, String> {
+fn generate_mock(
+    spec: &Spec,
+    builders: &[crate::generate::builders::Builder],
+) -> Result<String, String> {
     let mut generator = Generator::new(&settings());
     // The mock of a `multipart/form-data` operation matches method, path and parameters: it
     // is generated without the body, as the client is (`rewrite::for_progenitor`).
@@ -267,7 +279,7 @@ fn secret_schema() -> schemars08::schema::SchemaObject {
 fn header(spec: &Spec) -> String {
     format!(
         "// {}\n\
-         // Do not edit: change the spec, or the generator settings in xtask/src/codegen.rs,\n\
+         // Do not edit: change the spec, or the generator settings in xtask/src/generate/mod.rs,\n\
          // then run `cargo xtask generate`.\n\n",
         provenance(spec)
     )
@@ -277,7 +289,7 @@ fn header(spec: &Spec) -> String {
 fn markdown_header(spec: &Spec) -> String {
     format!(
         "<!-- {}\n     \
-         Do not edit: change the spec, or xtask/src/reference.rs, then run\n     \
+         Do not edit: change the spec, or xtask/src/generate/reference.rs, then run\n     \
          `cargo xtask generate`. -->\n\n",
         provenance(spec)
     )

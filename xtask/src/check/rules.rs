@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use spec_model::{Index, Operation, escape};
+use spec_model::{Index, Operation, escape, place};
 
 /// A rule's outcome: what it looked at, and each violation (place, what to do).
 pub struct Outcome {
@@ -204,45 +204,10 @@ fn collect_properties<'a>(schema: &'a Value, at: &str, found: &mut Vec<(String, 
     }
 }
 
-/// A JSON pointer as a place a reader finds in the YAML: `paths."/api/v1/x/".post.summary`.
-pub fn place(pointer: &str) -> String {
-    if pointer.is_empty() {
-        return "(document)".to_string();
-    }
-    pointer
-        .trim_start_matches('/')
-        .split('/')
-        .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
-        .map(|segment| {
-            if segment.contains(['/', '.', ' ']) || segment.chars().all(|c| c.is_ascii_digit()) {
-                format!("\"{segment}\"")
-            } else {
-                segment
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
 /// A prose rule's name becomes a method of the generated `ProseRules`: a snake_case identifier.
 fn is_rule_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase())
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::place;
-
-    #[test]
-    fn places_read_like_the_yaml() {
-        assert_eq!(
-            place("/paths/~1api~1v1~1participant-groups~1/post/responses/201"),
-            "paths.\"/api/v1/participant-groups/\".post.responses.\"201\""
-        );
-        assert_eq!(place("/components/schemas/A~0B"), "components.schemas.A~B");
-        assert_eq!(place(""), "(document)");
-    }
 }

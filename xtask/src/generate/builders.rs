@@ -3,7 +3,7 @@
 //! case conversion may change, or a name may be deduplicated); a spec operation is paired with
 //! its builder by HTTP method and path, the two facts progenitor writes into the request.
 
-use crate::rewrite::{first_type_argument, flat, success_type};
+use crate::generate::rewrite::{first_type_argument, flat, success_type};
 use quote::ToTokens;
 use spec_model::Operation;
 use syn::visit_mut::VisitMut;
@@ -76,7 +76,7 @@ pub fn find<'a>(builders: &'a [Builder], http_method: &str, template: &str) -> O
 pub fn of<'a>(builders: &'a [Builder], operation: &Operation<'_>) -> Result<&'a Builder, String> {
     find(builders, operation.method, operation.path).ok_or_else(|| {
         format!(
-            "progenitor's output has no builder for {}; update xtask/src/builders.rs to how \
+            "progenitor's output has no builder for {}; update xtask/src/generate/builders.rs to how \
              progenitor writes builders now",
             operation.label()
         )

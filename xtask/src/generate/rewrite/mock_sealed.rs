@@ -33,7 +33,7 @@ pub fn seal(file: &mut syn::File) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rewrite::flat;
+    use crate::generate::rewrite::flat;
 
     #[test]
     fn the_extension_trait_gets_the_sealing_supertrait() {
