@@ -121,8 +121,9 @@ impl ValidationError {
         }
     }
 
-    /// The rule the docs state in prose that refused the request, by its name in the spec
-    /// (`x-prose-rules`), e.g. `one_owner`, to match on; `None` for any other refusal.
+    /// The rule that refused the request, to match on: a rule the docs state in prose, by its
+    /// name in the spec (`x-prose-rules`), e.g. `one_owner`; `minimum` or `maximum` for a
+    /// number outside the spec's bounds; `None` for any other refusal.
     pub fn rule(&self) -> Option<&str> {
         self.rule.as_deref()
     }

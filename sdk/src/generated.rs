@@ -55014,7 +55014,7 @@ pub(crate) mod operations {
             path: "/.well-known/study/jwks.json",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `pay_bonus_payments`: /api/v1/bulk-bonus-payments/{id}/pay/
     #[allow(non_upper_case_globals)]
@@ -55025,7 +55025,7 @@ pub(crate) mod operations {
             path: "/api/v1/bulk-bonus-payments/{id}/pay/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `list_credential_pools`: /api/v1/credentials/
     #[allow(non_upper_case_globals)]
@@ -55036,7 +55036,7 @@ pub(crate) mod operations {
             path: "/api/v1/credentials/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_credential_pool`: /api/v1/credentials/
     #[allow(non_upper_case_globals)]
@@ -55049,7 +55049,7 @@ pub(crate) mod operations {
             path: "/api/v1/credentials/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_credential_pool`: /api/v1/credentials/{credential_pool_id}/
     #[allow(non_upper_case_globals)]
@@ -55062,7 +55062,7 @@ pub(crate) mod operations {
             path: "/api/v1/credentials/{credential_pool_id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_task_builder_batches`: /api/v1/data-collection/batches
     #[allow(non_upper_case_globals)]
@@ -55073,7 +55073,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_task_builder_batch`: /api/v1/data-collection/batches
     #[allow(non_upper_case_globals)]
@@ -55086,7 +55086,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_task_builder_batch`: /api/v1/data-collection/batches/{batch_id}
     #[allow(non_upper_case_globals)]
@@ -55097,7 +55097,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_task_builder_batch`: /api/v1/data-collection/batches/{batch_id}
     #[allow(non_upper_case_globals)]
@@ -55110,7 +55110,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `duplicate_task_builder_batch`: /api/v1/data-collection/batches/{batch_id}/duplicate
     #[allow(non_upper_case_globals)]
@@ -55123,7 +55123,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/duplicate",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `request_batch_export`: /api/v1/data-collection/batches/{batch_id}/export
     #[allow(non_upper_case_globals)]
@@ -55134,7 +55134,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/export",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_batch_export_status`: /api/v1/data-collection/batches/{batch_id}/export/{export_id}
     #[allow(non_upper_case_globals)]
@@ -55145,7 +55145,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/export/{export_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_task_builder_instructions`: /api/v1/data-collection/batches/{batch_id}/instructions
     #[allow(non_upper_case_globals)]
@@ -55156,7 +55156,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/instructions",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_task_builder_instructions`: /api/v1/data-collection/batches/{batch_id}/instructions
     #[allow(non_upper_case_globals)]
@@ -55169,7 +55169,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/instructions",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_task_builder_instructions`: /api/v1/data-collection/batches/{batch_id}/instructions
     #[allow(non_upper_case_globals)]
@@ -55182,7 +55182,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/instructions",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_task_builder_batch_report`: /api/v1/data-collection/batches/{batch_id}/report/
     #[allow(non_upper_case_globals)]
@@ -55193,7 +55193,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/report/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_task_builder_batch_task_responses`: /api/v1/data-collection/batches/{batch_id}/responses
     #[allow(non_upper_case_globals)]
@@ -55204,7 +55204,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/responses",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `setup_task_builder_batch`: /api/v1/data-collection/batches/{batch_id}/setup
     #[allow(non_upper_case_globals)]
@@ -55217,7 +55217,22 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/setup",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, body| {
+            crate::bounds::body(
+                body,
+                &[
+                    crate::bounds::Bound {
+                        at: "/tasks_per_group",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                ],
+            )?;
+            Ok(())
+        },
     };
     /// `get_task_builder_batch_status`: /api/v1/data-collection/batches/{batch_id}/status
     #[allow(non_upper_case_globals)]
@@ -55228,7 +55243,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/status",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `sync_task_builder_batch`: /api/v1/data-collection/batches/{batch_id}/sync
     #[allow(non_upper_case_globals)]
@@ -55239,7 +55254,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/sync",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_batch_sync_status`: /api/v1/data-collection/batches/{batch_id}/syncs/{sync_id}
     #[allow(non_upper_case_globals)]
@@ -55250,7 +55265,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/batches/{batch_id}/syncs/{sync_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `list_collections`: /api/v1/data-collection/collections
     #[allow(non_upper_case_globals)]
@@ -55261,7 +55276,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/collections",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_collection`: /api/v1/data-collection/collections
     #[allow(non_upper_case_globals)]
@@ -55272,7 +55287,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/collections",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_collection`: /api/v1/data-collection/collections/{collection_id}
     #[allow(non_upper_case_globals)]
@@ -55283,7 +55298,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/collections/{collection_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_collection`: /api/v1/data-collection/collections/{collection_id}
     #[allow(non_upper_case_globals)]
@@ -55294,7 +55309,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/collections/{collection_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `request_collection_export`: /api/v1/data-collection/collections/{collection_id}/export
     #[allow(non_upper_case_globals)]
@@ -55305,7 +55320,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/collections/{collection_id}/export",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_collection_export_status`: /api/v1/data-collection/collections/{collection_id}/export/{export_id}
     #[allow(non_upper_case_globals)]
@@ -55316,7 +55331,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/collections/{collection_id}/export/{export_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_collection_responses`: /api/v1/data-collection/collections/{collection_id}/responses
     #[allow(non_upper_case_globals)]
@@ -55327,7 +55342,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/collections/{collection_id}/responses",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_task_builder_dataset`: /api/v1/data-collection/datasets
     #[allow(non_upper_case_globals)]
@@ -55340,7 +55355,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/datasets",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_task_builder_dataset`: /api/v1/data-collection/datasets/{dataset_id}
     #[allow(non_upper_case_globals)]
@@ -55351,7 +55366,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/datasets/{dataset_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_task_builder_dataset`: /api/v1/data-collection/datasets/{dataset_id}
     #[allow(non_upper_case_globals)]
@@ -55364,7 +55379,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/datasets/{dataset_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `append_dataset_datapoints`: /api/v1/data-collection/datasets/{dataset_id}/datapoints
     #[allow(non_upper_case_globals)]
@@ -55377,7 +55392,22 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/datasets/{dataset_id}/datapoints",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, body| {
+            crate::bounds::body(
+                body,
+                &[
+                    crate::bounds::Bound {
+                        at: "",
+                        minimum: Some(1f64),
+                        maximum: Some(1000f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: true,
+                    },
+                ],
+            )?;
+            Ok(())
+        },
     };
     /// `get_dataset_import_status`: /api/v1/data-collection/datasets/{dataset_id}/imports/{import_id}
     #[allow(non_upper_case_globals)]
@@ -55388,7 +55418,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/datasets/{dataset_id}/imports/{import_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_schema_migration_status`: /api/v1/data-collection/datasets/{dataset_id}/schema-migrations/{job_id}
     #[allow(non_upper_case_globals)]
@@ -55399,7 +55429,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/datasets/{dataset_id}/schema-migrations/{job_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_task_builder_dataset_status`: /api/v1/data-collection/datasets/{dataset_id}/status
     #[allow(non_upper_case_globals)]
@@ -55410,7 +55440,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/datasets/{dataset_id}/status",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `upload_files_to_batch`: /api/v1/data-collection/datasets/{dataset_id}/upload
     #[allow(non_upper_case_globals)]
@@ -55421,7 +55451,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/datasets/{dataset_id}/upload",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_dataset_upload_url`: /api/v1/data-collection/datasets/{dataset_id}/upload-url/{filename}
     #[allow(non_upper_case_globals)]
@@ -55432,7 +55462,7 @@ pub(crate) mod operations {
             path: "/api/v1/data-collection/datasets/{dataset_id}/upload-url/{filename}",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_eligible_count`: /api/v1/eligibility-count/
     #[allow(non_upper_case_globals)]
@@ -55443,7 +55473,7 @@ pub(crate) mod operations {
             path: "/api/v1/eligibility-count/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_eligibility_requirements`: /api/v1/eligibility-requirements/
     #[allow(non_upper_case_globals)]
@@ -55454,7 +55484,7 @@ pub(crate) mod operations {
             path: "/api/v1/eligibility-requirements/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_filter_sets`: /api/v1/filter-sets/
     #[allow(non_upper_case_globals)]
@@ -55465,7 +55495,7 @@ pub(crate) mod operations {
             path: "/api/v1/filter-sets/",
             may_repeat: true,
         },
-        prose_rules: |request, _| {
+        rules: |request, _| {
             <Rules as ProseRules>::workspace_or_organisation(request)
                 .map_err(|message| crate::operation::refused_by(
                     "workspace_or_organisation",
@@ -55483,7 +55513,7 @@ pub(crate) mod operations {
             path: "/api/v1/filter-sets/",
             may_repeat: false,
         },
-        prose_rules: |request, body| {
+        rules: |request, body| {
             <Rules as ProseRules>::filter_set_has_one_owner(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "filter_set_has_one_owner",
@@ -55501,7 +55531,7 @@ pub(crate) mod operations {
             path: "/api/v1/filter-sets/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `delete_filter_set`: /api/v1/filter-sets/{id}/
     #[allow(non_upper_case_globals)]
@@ -55512,7 +55542,7 @@ pub(crate) mod operations {
             path: "/api/v1/filter-sets/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_filter_set`: /api/v1/filter-sets/{id}/
     #[allow(non_upper_case_globals)]
@@ -55523,7 +55553,7 @@ pub(crate) mod operations {
             path: "/api/v1/filter-sets/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `clone_filter_set`: /api/v1/filter-sets/{id}/clone/
     #[allow(non_upper_case_globals)]
@@ -55534,7 +55564,7 @@ pub(crate) mod operations {
             path: "/api/v1/filter-sets/{id}/clone/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `lock_filter_set`: /api/v1/filter-sets/{id}/lock/
     #[allow(non_upper_case_globals)]
@@ -55545,7 +55575,7 @@ pub(crate) mod operations {
             path: "/api/v1/filter-sets/{id}/lock/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `unlock_filter_set`: /api/v1/filter-sets/{id}/unlock/
     #[allow(non_upper_case_globals)]
@@ -55556,7 +55586,7 @@ pub(crate) mod operations {
             path: "/api/v1/filter-sets/{id}/unlock/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_filters`: /api/v1/filters/
     #[allow(non_upper_case_globals)]
@@ -55567,7 +55597,7 @@ pub(crate) mod operations {
             path: "/api/v1/filters/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_filter_distribution`: /api/v1/filters/{id}/distribution/
     #[allow(non_upper_case_globals)]
@@ -55578,7 +55608,7 @@ pub(crate) mod operations {
             path: "/api/v1/filters/{id}/distribution/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_event_types`: /api/v1/hooks/event-types/
     #[allow(non_upper_case_globals)]
@@ -55589,7 +55619,7 @@ pub(crate) mod operations {
             path: "/api/v1/hooks/event-types/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_secrets`: /api/v1/hooks/secrets/
     #[allow(non_upper_case_globals)]
@@ -55600,7 +55630,7 @@ pub(crate) mod operations {
             path: "/api/v1/hooks/secrets/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_secret`: /api/v1/hooks/secrets/
     #[allow(non_upper_case_globals)]
@@ -55611,7 +55641,7 @@ pub(crate) mod operations {
             path: "/api/v1/hooks/secrets/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_subscriptions`: /api/v1/hooks/subscriptions/
     #[allow(non_upper_case_globals)]
@@ -55622,7 +55652,7 @@ pub(crate) mod operations {
             path: "/api/v1/hooks/subscriptions/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_subscription`: /api/v1/hooks/subscriptions/
     #[allow(non_upper_case_globals)]
@@ -55633,7 +55663,7 @@ pub(crate) mod operations {
             path: "/api/v1/hooks/subscriptions/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_subscription`: /api/v1/hooks/subscriptions/{subscription_id}/
     #[allow(non_upper_case_globals)]
@@ -55644,7 +55674,7 @@ pub(crate) mod operations {
             path: "/api/v1/hooks/subscriptions/{subscription_id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `confirm_subscription`: /api/v1/hooks/subscriptions/{subscription_id}/
     #[allow(non_upper_case_globals)]
@@ -55657,7 +55687,7 @@ pub(crate) mod operations {
             path: "/api/v1/hooks/subscriptions/{subscription_id}/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `delete_subscription`: /api/v1/hooks/subscriptions/{subscription_id}/
     #[allow(non_upper_case_globals)]
@@ -55668,7 +55698,7 @@ pub(crate) mod operations {
             path: "/api/v1/hooks/subscriptions/{subscription_id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_subscription`: /api/v1/hooks/subscriptions/{subscription_id}/
     #[allow(non_upper_case_globals)]
@@ -55679,7 +55709,7 @@ pub(crate) mod operations {
             path: "/api/v1/hooks/subscriptions/{subscription_id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_events`: /api/v1/hooks/subscriptions/{subscription_id}/events/
     #[allow(non_upper_case_globals)]
@@ -55690,7 +55720,30 @@ pub(crate) mod operations {
             path: "/api/v1/hooks/subscriptions/{subscription_id}/events/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |request, _| {
+            crate::bounds::query(
+                request,
+                &[
+                    crate::bounds::Bound {
+                        at: "offset",
+                        minimum: Some(0f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                    crate::bounds::Bound {
+                        at: "limit",
+                        minimum: Some(1f64),
+                        maximum: Some(1000f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                ],
+            )?;
+            Ok(())
+        },
     };
     /// `create_invitation`: /api/v1/invitations/
     #[allow(non_upper_case_globals)]
@@ -55701,7 +55754,7 @@ pub(crate) mod operations {
             path: "/api/v1/invitations/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_messages`: /api/v1/messages/
     #[allow(non_upper_case_globals)]
@@ -55712,7 +55765,7 @@ pub(crate) mod operations {
             path: "/api/v1/messages/",
             may_repeat: true,
         },
-        prose_rules: |request, _| {
+        rules: |request, _| {
             <Rules as ProseRules>::user_or_since(request)
                 .map_err(|message| crate::operation::refused_by(
                     "user_or_since",
@@ -55730,7 +55783,7 @@ pub(crate) mod operations {
             path: "/api/v1/messages/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `bulk_message_participants`: /api/v1/messages/bulk/
     #[allow(non_upper_case_globals)]
@@ -55741,7 +55794,7 @@ pub(crate) mod operations {
             path: "/api/v1/messages/bulk/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `send_message_to_participant_group`: /api/v1/messages/participant-group/
     #[allow(non_upper_case_globals)]
@@ -55754,7 +55807,7 @@ pub(crate) mod operations {
             path: "/api/v1/messages/participant-group/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_unread_messages`: /api/v1/messages/unread/
     #[allow(non_upper_case_globals)]
@@ -55765,7 +55818,7 @@ pub(crate) mod operations {
             path: "/api/v1/messages/unread/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_participant_groups`: /api/v1/participant-groups/
     #[allow(non_upper_case_globals)]
@@ -55776,7 +55829,7 @@ pub(crate) mod operations {
             path: "/api/v1/participant-groups/",
             may_repeat: true,
         },
-        prose_rules: |request, _| {
+        rules: |request, _| {
             <Rules as ProseRules>::workspace_or_project(request)
                 .map_err(|message| crate::operation::refused_by(
                     "workspace_or_project",
@@ -55796,7 +55849,7 @@ pub(crate) mod operations {
             path: "/api/v1/participant-groups/",
             may_repeat: false,
         },
-        prose_rules: |request, body| {
+        rules: |request, body| {
             <Rules as ProseRules>::name_not_blank(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "name_not_blank",
@@ -55816,7 +55869,7 @@ pub(crate) mod operations {
             path: "/api/v1/participant-groups/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `delete_participant_group`: /api/v1/participant-groups/{id}/
     #[allow(non_upper_case_globals)]
@@ -55827,7 +55880,7 @@ pub(crate) mod operations {
             path: "/api/v1/participant-groups/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_participant_group`: /api/v1/participant-groups/{id}/
     #[allow(non_upper_case_globals)]
@@ -55840,7 +55893,7 @@ pub(crate) mod operations {
             path: "/api/v1/participant-groups/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_participant_group_participants`: /api/v1/participant-groups/{id}/participants/
     #[allow(non_upper_case_globals)]
@@ -55851,7 +55904,7 @@ pub(crate) mod operations {
             path: "/api/v1/participant-groups/{id}/participants/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `add_to_participant_group`: /api/v1/participant-groups/{id}/participants/
     #[allow(non_upper_case_globals)]
@@ -55862,7 +55915,7 @@ pub(crate) mod operations {
             path: "/api/v1/participant-groups/{id}/participants/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `remove_from_participant_group`: /api/v1/participant-groups/{id}/participants/
     #[allow(non_upper_case_globals)]
@@ -55873,7 +55926,7 @@ pub(crate) mod operations {
             path: "/api/v1/participant-groups/{id}/participants/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_project`: /api/v1/projects/{project_id}/
     #[allow(non_upper_case_globals)]
@@ -55884,7 +55937,7 @@ pub(crate) mod operations {
             path: "/api/v1/projects/{project_id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_project`: /api/v1/projects/{project_id}/
     #[allow(non_upper_case_globals)]
@@ -55895,7 +55948,7 @@ pub(crate) mod operations {
             path: "/api/v1/projects/{project_id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_project_studies`: /api/v1/projects/{project_id}/studies/
     #[allow(non_upper_case_globals)]
@@ -55906,7 +55959,30 @@ pub(crate) mod operations {
             path: "/api/v1/projects/{project_id}/studies/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |request, _| {
+            crate::bounds::query(
+                request,
+                &[
+                    crate::bounds::Bound {
+                        at: "page",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                    crate::bounds::Bound {
+                        at: "page_size",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                ],
+            )?;
+            Ok(())
+        },
     };
     /// `delete_project_study`: /api/v1/projects/{project_id}/studies/{study_id}/
     #[allow(non_upper_case_globals)]
@@ -55917,7 +55993,7 @@ pub(crate) mod operations {
             path: "/api/v1/projects/{project_id}/studies/{study_id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_test_participant_for_researcher`: /api/v1/researchers/participants/
     #[allow(non_upper_case_globals)]
@@ -55930,7 +56006,7 @@ pub(crate) mod operations {
             path: "/api/v1/researchers/participants/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `calculate_reward_recommendations`: /api/v1/reward-recommendations/
     #[allow(non_upper_case_globals)]
@@ -55941,7 +56017,7 @@ pub(crate) mod operations {
             path: "/api/v1/reward-recommendations/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_studies`: /api/v1/studies/
     #[allow(non_upper_case_globals)]
@@ -55952,7 +56028,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_study`: /api/v1/studies/
     #[allow(non_upper_case_globals)]
@@ -55963,7 +56039,38 @@ pub(crate) mod operations {
             path: "/api/v1/studies/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, body| {
+            crate::bounds::body(
+                body,
+                &[
+                    crate::bounds::Bound {
+                        at: "/data_collection_metadata/annotators_per_task",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                    crate::bounds::Bound {
+                        at: "/estimated_completion_time",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                    crate::bounds::Bound {
+                        at: "/naivety_distribution_rate",
+                        minimum: Some(0f64),
+                        maximum: Some(1f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                ],
+            )?;
+            Ok(())
+        },
     };
     /// `post_study_predicted_recruitment_time`: /api/v1/studies/predicted-recruitment-time/
     #[allow(non_upper_case_globals)]
@@ -55976,7 +56083,38 @@ pub(crate) mod operations {
             path: "/api/v1/studies/predicted-recruitment-time/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, body| {
+            crate::bounds::body(
+                body,
+                &[
+                    crate::bounds::Bound {
+                        at: "/estimated_completion_time",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                    crate::bounds::Bound {
+                        at: "/reward",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                    crate::bounds::Bound {
+                        at: "/total_available_places",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                ],
+            )?;
+            Ok(())
+        },
     };
     /// `get_study`: /api/v1/studies/{id}/
     #[allow(non_upper_case_globals)]
@@ -55987,7 +56125,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `delete_study`: /api/v1/studies/{id}/
     #[allow(non_upper_case_globals)]
@@ -55998,7 +56136,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_study`: /api/v1/studies/{id}/
     #[allow(non_upper_case_globals)]
@@ -56009,7 +56147,38 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, body| {
+            crate::bounds::body(
+                body,
+                &[
+                    crate::bounds::Bound {
+                        at: "/data_collection_metadata/annotators_per_task",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                    crate::bounds::Bound {
+                        at: "/estimated_completion_time",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                    crate::bounds::Bound {
+                        at: "/naivety_distribution_rate",
+                        minimum: Some(0f64),
+                        maximum: Some(1f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                ],
+            )?;
+            Ok(())
+        },
     };
     /// `get_study_access_details_progress`: /api/v1/studies/{id}/access-details-progress/
     #[allow(non_upper_case_globals)]
@@ -56020,7 +56189,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/access-details-progress/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `calculate_bulk_screen_out_payment`: /api/v1/studies/{id}/calculate-screen-out-payment/
     #[allow(non_upper_case_globals)]
@@ -56033,7 +56202,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/calculate-screen-out-payment/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `duplicate_study`: /api/v1/studies/{id}/clone/
     #[allow(non_upper_case_globals)]
@@ -56044,7 +56213,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/clone/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_study_cost`: /api/v1/studies/{id}/cost/
     #[allow(non_upper_case_globals)]
@@ -56055,7 +56224,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/cost/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `download_study_credential_report`: /api/v1/studies/{id}/credentials/report/
     #[allow(non_upper_case_globals)]
@@ -56066,7 +56235,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/credentials/report/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_demographic_export_history`: /api/v1/studies/{id}/demographic-export-history/
     #[allow(non_upper_case_globals)]
@@ -56077,7 +56246,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/demographic-export-history/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `export_demographic_data`: /api/v1/studies/{id}/demographic-export/
     #[allow(non_upper_case_globals)]
@@ -56090,7 +56259,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/demographic-export/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `export_study`: /api/v1/studies/{id}/export/
     #[allow(non_upper_case_globals)]
@@ -56101,7 +56270,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/export/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `bulk_screen_out_submissions`: /api/v1/studies/{id}/screen-out-submissions/
     #[allow(non_upper_case_globals)]
@@ -56114,7 +56283,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/screen-out-submissions/",
             may_repeat: false,
         },
-        prose_rules: |request, body| {
+        rules: |request, body| {
             <Rules as ProseRules>::bonus_or_hourly_reward(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "bonus_or_hourly_reward",
@@ -56132,7 +56301,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/submissions/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `count_study_submissions_by_status`: /api/v1/studies/{id}/submissions/counts/
     #[allow(non_upper_case_globals)]
@@ -56143,7 +56312,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/submissions/counts/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_test_study`: /api/v1/studies/{id}/test-study
     #[allow(non_upper_case_globals)]
@@ -56154,7 +56323,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/test-study",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `publish_study`: /api/v1/studies/{id}/transition/
     #[allow(non_upper_case_globals)]
@@ -56165,7 +56334,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{id}/transition/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_study_predicted_recruitment_time`: /api/v1/studies/{study_id}/predicted-recruitment-time/
     #[allow(non_upper_case_globals)]
@@ -56176,7 +56345,7 @@ pub(crate) mod operations {
             path: "/api/v1/studies/{study_id}/predicted-recruitment-time/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `list_mutually_exclusive_study_collections`: /api/v1/study-collections/mutually-exclusive/
     #[allow(non_upper_case_globals)]
@@ -56187,7 +56356,7 @@ pub(crate) mod operations {
             path: "/api/v1/study-collections/mutually-exclusive/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_mutually_exclusive_study_collection`: /api/v1/study-collections/mutually-exclusive/
     #[allow(non_upper_case_globals)]
@@ -56200,7 +56369,7 @@ pub(crate) mod operations {
             path: "/api/v1/study-collections/mutually-exclusive/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_mutually_exclusive_study_collection`: /api/v1/study-collections/mutually-exclusive/{id}/
     #[allow(non_upper_case_globals)]
@@ -56211,7 +56380,7 @@ pub(crate) mod operations {
             path: "/api/v1/study-collections/mutually-exclusive/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `delete_mutually_exclusive_study_collection`: /api/v1/study-collections/mutually-exclusive/{id}/
     #[allow(non_upper_case_globals)]
@@ -56222,7 +56391,7 @@ pub(crate) mod operations {
             path: "/api/v1/study-collections/mutually-exclusive/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_mutually_exclusive_study_collection`: /api/v1/study-collections/mutually-exclusive/{id}/
     #[allow(non_upper_case_globals)]
@@ -56235,7 +56404,7 @@ pub(crate) mod operations {
             path: "/api/v1/study-collections/mutually-exclusive/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `transition_mutually_exclusive_study_collection`: /api/v1/study-collections/mutually-exclusive/{id}/transition/
     #[allow(non_upper_case_globals)]
@@ -56248,7 +56417,7 @@ pub(crate) mod operations {
             path: "/api/v1/study-collections/mutually-exclusive/{id}/transition/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `calculate_study_cost`: /api/v1/study-cost-calculator/
     #[allow(non_upper_case_globals)]
@@ -56259,7 +56428,7 @@ pub(crate) mod operations {
             path: "/api/v1/study-cost-calculator/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `test_study_set_up`: /api/v1/study/{id}/test-study
     #[allow(non_upper_case_globals)]
@@ -56270,7 +56439,7 @@ pub(crate) mod operations {
             path: "/api/v1/study/{id}/test-study",
             may_repeat: false,
         },
-        prose_rules: |request, body| {
+        rules: |request, body| {
             <Rules as ProseRules>::one_test_target(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "one_test_target",
@@ -56288,7 +56457,30 @@ pub(crate) mod operations {
             path: "/api/v1/submissions/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |request, _| {
+            crate::bounds::query(
+                request,
+                &[
+                    crate::bounds::Bound {
+                        at: "page",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                    crate::bounds::Bound {
+                        at: "page_size",
+                        minimum: Some(1f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                ],
+            )?;
+            Ok(())
+        },
     };
     /// `create_bonus_payments`: /api/v1/submissions/bonus-payments/
     #[allow(non_upper_case_globals)]
@@ -56301,7 +56493,7 @@ pub(crate) mod operations {
             path: "/api/v1/submissions/bonus-payments/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `bulk_approve_submissions`: /api/v1/submissions/bulk-approve/
     #[allow(non_upper_case_globals)]
@@ -56314,7 +56506,7 @@ pub(crate) mod operations {
             path: "/api/v1/submissions/bulk-approve/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_submission_feedback_upload_url`: /api/v1/submissions/signals/upload-url/{filename}
     #[allow(non_upper_case_globals)]
@@ -56325,7 +56517,7 @@ pub(crate) mod operations {
             path: "/api/v1/submissions/signals/upload-url/{filename}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_submission`: /api/v1/submissions/{id}/
     #[allow(non_upper_case_globals)]
@@ -56336,7 +56528,7 @@ pub(crate) mod operations {
             path: "/api/v1/submissions/{id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `request_submission_return`: /api/v1/submissions/{id}/request-return/
     #[allow(non_upper_case_globals)]
@@ -56349,7 +56541,7 @@ pub(crate) mod operations {
             path: "/api/v1/submissions/{id}/request-return/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `transition_submission`: /api/v1/submissions/{id}/transition/
     #[allow(non_upper_case_globals)]
@@ -56360,7 +56552,7 @@ pub(crate) mod operations {
             path: "/api/v1/submissions/{id}/transition/",
             may_repeat: false,
         },
-        prose_rules: |request, body| {
+        rules: |request, body| {
             <Rules as ProseRules>::transition_has_what_its_action_needs(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "transition_has_what_its_action_needs",
@@ -56378,7 +56570,30 @@ pub(crate) mod operations {
             path: "/api/v1/surveys/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |request, _| {
+            crate::bounds::query(
+                request,
+                &[
+                    crate::bounds::Bound {
+                        at: "offset",
+                        minimum: Some(0f64),
+                        maximum: None,
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                    crate::bounds::Bound {
+                        at: "limit",
+                        minimum: Some(1f64),
+                        maximum: Some(1000f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                ],
+            )?;
+            Ok(())
+        },
     };
     /// `create_survey`: /api/v1/surveys/
     #[allow(non_upper_case_globals)]
@@ -56389,7 +56604,36 @@ pub(crate) mod operations {
             path: "/api/v1/surveys/",
             may_repeat: false,
         },
-        prose_rules: |request, body| {
+        rules: |request, body| {
+            crate::bounds::body(
+                body,
+                &[
+                    crate::bounds::Bound {
+                        at: "/questions/*/answers",
+                        minimum: None,
+                        maximum: Some(10f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: true,
+                    },
+                    crate::bounds::Bound {
+                        at: "/sections/*/questions",
+                        minimum: None,
+                        maximum: Some(5f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: true,
+                    },
+                    crate::bounds::Bound {
+                        at: "/sections/*/questions/*/answers",
+                        minimum: None,
+                        maximum: Some(10f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: true,
+                    },
+                ],
+            )?;
             <Rules as ProseRules>::sections_or_questions(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "sections_or_questions",
@@ -56407,7 +56651,7 @@ pub(crate) mod operations {
             path: "/api/v1/surveys/{survey_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `delete_survey`: /api/v1/surveys/{survey_id}
     #[allow(non_upper_case_globals)]
@@ -56418,7 +56662,7 @@ pub(crate) mod operations {
             path: "/api/v1/surveys/{survey_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_responses`: /api/v1/surveys/{survey_id}/responses/
     #[allow(non_upper_case_globals)]
@@ -56429,7 +56673,7 @@ pub(crate) mod operations {
             path: "/api/v1/surveys/{survey_id}/responses/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_response`: /api/v1/surveys/{survey_id}/responses/
     #[allow(non_upper_case_globals)]
@@ -56440,7 +56684,7 @@ pub(crate) mod operations {
             path: "/api/v1/surveys/{survey_id}/responses/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `delete_responses`: /api/v1/surveys/{survey_id}/responses/
     #[allow(non_upper_case_globals)]
@@ -56451,7 +56695,7 @@ pub(crate) mod operations {
             path: "/api/v1/surveys/{survey_id}/responses/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_summary`: /api/v1/surveys/{survey_id}/responses/summary/
     #[allow(non_upper_case_globals)]
@@ -56462,7 +56706,7 @@ pub(crate) mod operations {
             path: "/api/v1/surveys/{survey_id}/responses/summary/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_response`: /api/v1/surveys/{survey_id}/responses/{response_id}
     #[allow(non_upper_case_globals)]
@@ -56473,7 +56717,7 @@ pub(crate) mod operations {
             path: "/api/v1/surveys/{survey_id}/responses/{response_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `delete_response`: /api/v1/surveys/{survey_id}/responses/{response_id}
     #[allow(non_upper_case_globals)]
@@ -56484,7 +56728,7 @@ pub(crate) mod operations {
             path: "/api/v1/surveys/{survey_id}/responses/{response_id}",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_user`: /api/v1/users/me/
     #[allow(non_upper_case_globals)]
@@ -56495,7 +56739,7 @@ pub(crate) mod operations {
             path: "/api/v1/users/me/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_workspaces`: /api/v1/workspaces/
     #[allow(non_upper_case_globals)]
@@ -56506,7 +56750,7 @@ pub(crate) mod operations {
             path: "/api/v1/workspaces/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_workspace`: /api/v1/workspaces/
     #[allow(non_upper_case_globals)]
@@ -56517,7 +56761,20 @@ pub(crate) mod operations {
             path: "/api/v1/workspaces/",
             may_repeat: false,
         },
-        prose_rules: |request, body| {
+        rules: |request, body| {
+            crate::bounds::body(
+                body,
+                &[
+                    crate::bounds::Bound {
+                        at: "/naivety_distribution_rate",
+                        minimum: Some(0f64),
+                        maximum: Some(1f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                ],
+            )?;
             <Rules as ProseRules>::currency_gbp_or_usd(request, body)
                 .map_err(|message| crate::operation::refused_by(
                     "currency_gbp_or_usd",
@@ -56535,7 +56792,7 @@ pub(crate) mod operations {
             path: "/api/v1/workspaces/{workspace_id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `update_workspace`: /api/v1/workspaces/{workspace_id}/
     #[allow(non_upper_case_globals)]
@@ -56546,7 +56803,30 @@ pub(crate) mod operations {
             path: "/api/v1/workspaces/{workspace_id}/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, body| {
+            crate::bounds::body(
+                body,
+                &[
+                    crate::bounds::Bound {
+                        at: "/naivety_distribution_rate",
+                        minimum: Some(0f64),
+                        maximum: Some(1f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                    crate::bounds::Bound {
+                        at: "/projects/*/naivety_distribution_rate",
+                        minimum: Some(0f64),
+                        maximum: Some(1f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                ],
+            )?;
+            Ok(())
+        },
     };
     /// `get_workspace_balance`: /api/v1/workspaces/{workspace_id}/balance/
     #[allow(non_upper_case_globals)]
@@ -56557,7 +56837,7 @@ pub(crate) mod operations {
             path: "/api/v1/workspaces/{workspace_id}/balance/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `get_projects`: /api/v1/workspaces/{workspace_id}/projects/
     #[allow(non_upper_case_globals)]
@@ -56568,7 +56848,7 @@ pub(crate) mod operations {
             path: "/api/v1/workspaces/{workspace_id}/projects/",
             may_repeat: true,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, _| Ok(()),
     };
     /// `create_project`: /api/v1/workspaces/{workspace_id}/projects/
     #[allow(non_upper_case_globals)]
@@ -56579,7 +56859,22 @@ pub(crate) mod operations {
             path: "/api/v1/workspaces/{workspace_id}/projects/",
             may_repeat: false,
         },
-        prose_rules: |_, _| Ok(()),
+        rules: |_, body| {
+            crate::bounds::body(
+                body,
+                &[
+                    crate::bounds::Bound {
+                        at: "/naivety_distribution_rate",
+                        minimum: Some(0f64),
+                        maximum: Some(1f64),
+                        exclusive_minimum: false,
+                        exclusive_maximum: false,
+                        items: false,
+                    },
+                ],
+            )?;
+            Ok(())
+        },
     };
     /// The rules the docs state only in prose (`x-prose-rules` in the spec), one
     /// method per rule, checked before anything is sent.

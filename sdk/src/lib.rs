@@ -88,6 +88,7 @@
 #[allow(missing_docs, unused_imports)]
 mod generated;
 
+mod bounds;
 mod call;
 mod client;
 mod deprecation;

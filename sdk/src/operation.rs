@@ -13,8 +13,9 @@ use std::borrow::Cow;
 pub(crate) struct Operation<B: 'static = ()> {
     /// What every request of the operation shares.
     pub facts: Facts,
-    /// Checks the operation's prose rules (`x-prose-rules`) on the request and its typed body.
-    pub prose_rules: fn(&Sent<'_>, &B) -> Result<(), String>,
+    /// Checks the request and its typed body against the spec's bounds on numbers
+    /// (`crate::bounds`) and the operation's prose rules (`x-prose-rules`).
+    pub rules: fn(&Sent<'_>, &B) -> Result<(), String>,
 }
 
 /// An operation's facts, whatever its body: what sending and tracing read.
@@ -52,15 +53,15 @@ pub(crate) fn refused_by(rule: &str, message: String) -> String {
 }
 
 /// Checks `request`, built for `operation` with `body` (its typed body, if it has one), before
-/// anything is sent: its path is the operation's (no path parameter changed it), and it keeps
-/// the rules the docs state in prose. Each generated `send()` calls it before the hooks.
+/// anything is sent: its path is the operation's (no path parameter changed it), its numbers
+/// are within the spec's bounds, and it keeps the rules the docs state in prose. Each generated `send()` calls it before the hooks.
 pub(crate) fn check<B>(
     operation: &Operation<B>,
     request: &reqwest::Request,
     body: &B,
 ) -> Result<(), String> {
     same_path(operation.path, request.url().path())?;
-    (operation.prose_rules)(&Sent::new(request), body)
+    (operation.rules)(&Sent::new(request), body)
 }
 
 /// Whether `path` (after the base URL's own path, if any) is `template` with each `{param}`

@@ -80,6 +80,22 @@ impl Operation {
         (status, bodies)
     }
 
+    /// Its documented success, as a server sends it: its first documented body (text first,
+    /// as the SDK asks for it), with its media type; an empty JSON answer without one.
+    pub fn documented_success(&self) -> crate::Canned {
+        let (status, bodies) = self.successes();
+        match bodies.first() {
+            Some(body) if body.is_json() => crate::Canned::json(status, &body.example),
+            Some(body) => {
+                let text = body.example.as_str().unwrap_or_else(|| {
+                    panic!("{}: the `{}` example is not text", self.id, body.media)
+                });
+                crate::Canned::raw(status, &body.media, text)
+            }
+            None => crate::Canned::raw(status, "application/json", Vec::new()),
+        }
+    }
+
     /// Its parameters in `location` (`query`, `path`), as the spec writes them: the path
     /// item's and the operation's.
     pub fn parameters(&self, location: &str) -> Vec<Value> {

@@ -120,22 +120,6 @@ fn json<T: Serialize>(result: Result<ResponseValue<T>, Error>) -> Result<Value, 
     result.map(|value| serde_json::to_value(value.into_inner()).expect("a decoded value encodes"))
 }
 
-/// The documented success of `operation`, as a server sends it: its first documented body
-/// (text first, as the SDK asks for it), with its media type.
-fn documented_success(operation: &Operation) -> Canned {
-    let (status, bodies) = operation.successes();
-    match bodies.first() {
-        Some(body) if body.is_json() => Canned::json(status, &body.example),
-        Some(body) => {
-            let text = body.example.as_str().unwrap_or_else(|| {
-                panic!("{}: the `{}` example is not text", operation.id, body.media)
-            });
-            Canned::raw(status, &body.media, text)
-        }
-        None => Canned::raw(status, "application/json", Vec::new()),
-    }
-}
-
 /// A client of `server` whose retries wait a millisecond at most: these tests retry every
 /// operation, and the waits themselves are tested in errors_and_retries.rs.
 fn client(server: &Loopback) -> Client {
@@ -150,7 +134,7 @@ fn client(server: &Loopback) -> Client {
 #[tokio::test]
 async fn each_operation_sends_its_method_path_and_a_body_its_schema_accepts() {
     for operation in operations() {
-        let server = Loopback::start(vec![documented_success(&operation)]).await;
+        let server = Loopback::start(vec![operation.documented_success()]).await;
         call(&client(&server), &operation.id, &Args::of(&operation))
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", operation.id));
@@ -217,7 +201,7 @@ async fn each_operation_sends_its_method_path_and_a_body_its_schema_accepts() {
 #[tokio::test]
 async fn each_operation_decodes_its_documented_response() {
     for operation in operations() {
-        let server = Loopback::start(vec![documented_success(&operation)]).await;
+        let server = Loopback::start(vec![operation.documented_success()]).await;
         let decoded = call(&client(&server), &operation.id, &Args::of(&operation))
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", operation.id));
@@ -263,7 +247,7 @@ async fn each_operation_reads_prolifics_error_body_with_its_status() {
 async fn each_operation_is_sent_again_after_a_503_only_when_it_may_be_repeated() {
     for operation in operations() {
         let unavailable = Canned::json(503, &serde_json::json!({"message": "try later"}));
-        let server = Loopback::start(vec![unavailable, documented_success(&operation)]).await;
+        let server = Loopback::start(vec![unavailable, operation.documented_success()]).await;
         let result = call(&client(&server), &operation.id, &Args::of(&operation)).await;
         let sent = server.requests();
         if operation.may_repeat {
@@ -288,7 +272,7 @@ async fn a_rate_limited_request_is_sent_again_whatever_the_operation() {
     for operation in operations() {
         let limited = Canned::json(429, &serde_json::json!({"message": "slow down"}))
             .with_header("retry-after", "0");
-        let server = Loopback::start(vec![limited, documented_success(&operation)]).await;
+        let server = Loopback::start(vec![limited, operation.documented_success()]).await;
         let result = call(&client(&server), &operation.id, &Args::of(&operation)).await;
         assert!(result.is_ok(), "{}: {result:?}", operation.id);
         assert_eq!(server.requests().len(), 2, "{}", operation.id);

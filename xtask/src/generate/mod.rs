@@ -2,6 +2,7 @@
 //! operations reference beside it): progenitor's settings, the formatting, and the headers.
 //! Everything here is in memory; writing is `files.rs`'s job.
 
+pub mod bounds;
 pub mod builders;
 pub mod names;
 pub mod operation_table;

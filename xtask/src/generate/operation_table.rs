@@ -17,6 +17,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use syn::Type;
 
+use crate::generate::bounds::{self, Bound};
 use crate::generate::builders;
 use spec_model::Index;
 
@@ -32,6 +33,9 @@ struct Entry {
     prose_rules: Vec<(String, String)>,
     /// The request body's generated type, e.g. `types::CreateParticipantGroupRequest`.
     body: Option<Type>,
+    /// The numbers the spec bounds in its body (when it has a typed one) and its query.
+    body_bounds: Vec<Bound>,
+    query_bounds: Vec<Bound>,
     /// `for_each_operation!`'s line for it: the call's parts, for the tests.
     call: TokenStream,
 }
@@ -60,13 +64,30 @@ pub fn items(
                 None => quote!(<Rules as ProseRules>::#rule(request) #named),
             }
         });
-        let check = match (&entry.body, entry.prose_rules.is_empty()) {
-            (_, true) => quote!(|_, _| Ok(())),
-            (Some(_), false) => quote!(|request, body| {
-                #(#calls)*
-                Ok(())
-            }),
-            (None, false) => quote!(|request, _| {
+        // The spec's bounds first (`crate::bounds`), then the prose rules.
+        let query_bounds = (!entry.query_bounds.is_empty()).then(|| {
+            let bounds = entry.query_bounds.iter().map(Bound::tokens);
+            quote!(crate::bounds::query(request, &[#(#bounds),*])?;)
+        });
+        let body_bounds = (entry.body.is_some() && !entry.body_bounds.is_empty()).then(|| {
+            let bounds = entry.body_bounds.iter().map(Bound::tokens);
+            quote!(crate::bounds::body(body, &[#(#bounds),*])?;)
+        });
+        let prose = !entry.prose_rules.is_empty();
+        let request = match query_bounds.is_some() || prose {
+            true => quote!(request),
+            false => quote!(_),
+        };
+        let body_used = entry.body.is_some() && (body_bounds.is_some() || prose);
+        let body = match body_used {
+            true => quote!(body),
+            false => quote!(_),
+        };
+        let check = match query_bounds.is_some() || body_bounds.is_some() || prose {
+            false => quote!(|_, _| Ok(())),
+            true => quote!(|#request, #body| {
+                #query_bounds
+                #body_bounds
                 #(#calls)*
                 Ok(())
             }),
@@ -86,7 +107,7 @@ pub fn items(
                     path: #path,
                     may_repeat: #may_repeat,
                 },
-                prose_rules: #check,
+                rules: #check,
             };
         }
     });
@@ -189,7 +210,13 @@ fn entries(spec: &Value, builders: &[builders::Builder]) -> Result<Vec<Entry>, S
             }
         };
         let call = call_line(&operation, &index, builder)?;
+        let body_bounds = match &body {
+            Some(_) => bounds::body(&operation, &index),
+            None => Vec::new(),
+        };
         entries.push(Entry {
+            body_bounds,
+            query_bounds: bounds::query(&operation, &index),
             method: builder.method.clone(),
             operation_id: operation.id.unwrap_or(&builder.method).to_string(),
             path: operation.path.to_string(),
@@ -313,6 +340,13 @@ fn prose_rules(operation: &Value, label: &str) -> Result<Vec<(String, String)>, 
                 && name
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            // `minimum` and `maximum` name the refusals of the spec's bounds (sdk/src/bounds.rs).
+            if name == "minimum" || name == "maximum" {
+                return Err(format!(
+                    "the prose rule `{name}` of {label} has the name of a bound's refusal; give it \
+                     a name of its own"
+                ));
+            }
             match (is_identifier, text.as_str()) {
                 (true, Some(text)) => Ok((name.clone(), text.to_string())),
                 (false, _) => Err(format!(
