@@ -1,51 +1,72 @@
 //! The post-processing of progenitor's output, one step a module. Each step changes what
 //! progenitor's settings cannot, and fails, naming the shape it expected, when progenitor's
 //! output no longer has that shape (then the step is updated, never the generated file).
+//! Each entry says what the step does, then why no setting, hook or hand-written code does it
+//! (as of progenitor 0.15.1 and typify 0.8.0, pinned exactly):
 //!
-//! - `type_attrs`: every generated type is `#[non_exhaustive]` and derives `JsonSchema`
-//!   behind the `schemars` feature (one pass instead of a second run of progenitor with a
-//!   patch per type name);
+//! - `type_attrs`: every generated type is `#[non_exhaustive]` and derives `JsonSchema` behind
+//!   the `schemars` feature. typify's patch needs each type's name before generation (a
+//!   second run of progenitor, which this step replaced), its global attribute setting is not
+//!   reachable through progenitor's settings, and `with_derive` cannot sit behind a feature;
 //! - `form`: a `multipart/form-data` body, which progenitor was not given (`for_progenitor`),
 //!   is sent by its builder as a form: a setter per part of its schema, each file a
-//!   `FilePart` streamed when the request is sent;
+//!   `FilePart` streamed when the request is sent. progenitor sends no such body (its
+//!   `BodyContentType` has none);
 //! - `json_lines`: a JSON Lines body (`application/x-ndjson`), given to progenitor as JSON
-//!   (`for_progenitor`), is sent one item a line, and its mock matches those lines;
+//!   (`for_progenitor`), is sent one item a line, and its mock matches those lines. progenitor
+//!   has no such body type either;
 //! - `send`: every builder's `send()` returns the SDK's `Error`, and the SDK reads and decodes
 //!   every response itself (the status is kept in every error, every body is read under a cap;
-//!   a text success, such as a CSV export, is handed over unread as `Text` or `TextOr<T>`);
-//! - `call_settings`: every builder takes `.attempt_timeout(..)` and `.max_retries(..)` for its one
-//!   call, handed to `crate::hooks::send`;
-//! - `pages`: every paged list's builder gets `stream()`, its items across pages;
+//!   a text success, such as a CSV export, is handed over unread as `Text` or `TextOr<T>`).
+//!   progenitor's `send()` always returns its own `Error<E>` and decodes in place; its `exec`
+//!   hook returns a `reqwest::Result`, which no SDK error fits, before that decoding;
+//! - `call_settings`: every builder takes `.attempt_timeout(..)` and `.max_retries(..)` for its
+//!   one call, handed to `crate::hooks::send`. No setting adds a field to a builder;
+//! - `pages`: every paged list's builder gets `stream()`, its items across pages. progenitor's
+//!   streams follow Dropshot's page tokens (`x-dropshot-pagination`), not Prolific's `page` or
+//!   `offset`;
 //! - `constructors`: progenitor's constructors become crate-private, so the generated `Client`
-//!   is the SDK's public client, built only through the hand-written `ClientBuilder`;
+//!   is the SDK's public client, built only through the hand-written `ClientBuilder`.
+//!   progenitor writes both as `pub fn`, whatever the settings;
 //! - `optional_setters`: the setters of optional fields and of optional query parameters accept
-//!   a plain value (`"x"`) as well as an `Option` of one;
+//!   a plain value (`"x"`) as well as an `Option` of one. typify's setters take
+//!   `TryInto<Option<X>>`, which a `&str` is not; no setting changes them;
 //! - `api_version`: progenitor's `api-version` header, which Prolific does not document, is not
-//!   added to any request;
+//!   added to any request. progenitor writes it into every `send()` whatever the settings;
+//!   removing it in the hand-written layer would still build and drop it on every attempt;
 //! - `path_segments`: every path parameter becomes exactly one segment through the SDK's own
-//!   encoder, or the request is refused before sending;
+//!   encoder, or the request is refused before sending. progenitor's `encode_path` passes an
+//!   empty id, `.` and `..`, which change the path, and no setting replaces it;
 //! - `rebuild`: the statements that build a request become a closure that `crate::hooks::send`
 //!   runs again for a retry, so that no copy of the request is kept for one (a form, whose
-//!   files are opened before, has none);
+//!   files are opened before, has none). progenitor builds the request inline, once; its hooks
+//!   see it built;
 //! - `resource_impls`: the client's methods move into one `impl Client` per resource (tag),
-//!   each documented, so that rustdoc groups them as the spec does;
+//!   each documented, so that rustdoc groups them as the spec does. progenitor's tag styles
+//!   give one `impl` (`Merged`) or a trait per tag (`Separate`), which users must import;
 //! - `deprecated`: the method of each operation the spec marks `deprecated` carries
-//!   `#[deprecated]` with the spec's `x-deprecation` note, on the client and on the mocks;
+//!   `#[deprecated]` with the spec's `x-deprecation` note, on the client and on the mocks.
+//!   progenitor writes nothing for a deprecated operation;
 //! - `closed_requests`: every struct only requests hold refuses a key it does not know
-//!   (`deny_unknown_fields`), so a body built from JSON loses nothing;
+//!   (`deny_unknown_fields`). typify adds it only from `additionalProperties: false`, which
+//!   would close the answers too, and which types are requests' is known only after
+//!   generation (as for `type_attrs`);
 //! - `open_enums`: every enum a response can hold reads a value this SDK does not know as
-//!   `Unrecognized(crate::Unrecognized)` instead of failing the response; enums only requests hold stay
-//!   closed.
+//!   `Unrecognized(crate::Unrecognized)` instead of failing the response; enums only requests
+//!   hold stay closed. typify has no fallback variant, and a replacement type per enum would be
+//!   hand-written code per schema.
 //!
-//! The mocks' module has steps of its own: `mock_paths`, every path-parameter setter matches
-//! the value exactly as the SDK sends it; `mock_bodies`, every body setter takes a reference
-//! (progenitor passes an enum body by value, which does not compile); `mock_text`, every text
-//! success (`text/csv`) gets a reply setter of its own (`ok_csv(body)`); `mock_sealed`,
-//! `MockServerExt` is sealed, so that an operation added to the spec is a minor release of the
-//! mock crate too.
+//! The mocks' module has steps of its own, for the same reason each (progenitor's httpmock
+//! generator has no settings of its own): `mock_paths`, every path-parameter setter matches
+//! the value exactly as the SDK sends it (progenitor matches a regular expression of the raw
+//! value); `mock_bodies`, every body setter takes a reference (progenitor passes an enum body
+//! by value, which does not compile); `mock_text`, every text success (`text/csv`) gets a reply
+//! setter of its own (`ok_csv(body)`); `mock_sealed`, `MockServerExt` is sealed, so that an
+//! operation added to the spec is a minor release of the mock crate too.
 //!
-//! Each step returns how many places it changed, and `apply` holds that to the count the spec
-//! gives (`Expected`): a step that silently matched nothing fails generation, naming itself.
+//! [`apply`] and [`apply_mock`] are the one place that orders the steps: each step returns how
+//! many places it changed, and they hold it to the count the spec (or typify's types) gives
+//! (`Expected`): a step that silently matched nothing fails generation, naming itself.
 
 mod api_version;
 mod builder_fields;
