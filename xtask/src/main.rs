@@ -58,17 +58,31 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
     },
-    /// Compare the fragment with Prolific's published OpenAPI document, field by field.
+    /// Compare the fragment with Prolific's published OpenAPI document: its operations, then
+    /// field by field.
     Drift {
-        /// Prolific's OpenAPI document (YAML or JSON).
-        upstream: PathBuf,
+        /// Prolific's OpenAPI document (YAML or JSON): a file, or its address
+        /// (https://docs.prolific.com/openapi.yaml), fetched within 60 s and 32 MiB.
+        upstream: String,
         /// The fragment [default: spec/openapi.yaml in the workspace].
         #[arg(long)]
         spec: Option<PathBuf>,
         /// Differences kept on purpose, each with a reason [default: spec/drift-allow.yaml].
         #[arg(long)]
         allow: Option<PathBuf>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = DriftFormat::Text)]
+        format: DriftFormat,
     },
+}
+
+/// How `drift` prints its report.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DriftFormat {
+    /// Lines for a terminal.
+    Text,
+    /// A Markdown section: the body of the issue the scheduled workflow opens.
+    Markdown,
 }
 
 /// How `diff` prints its report.
@@ -172,7 +186,8 @@ fn main() -> ExitCode {
             upstream,
             spec,
             allow,
-        } => drift(upstream, spec.as_deref(), allow.as_deref()),
+            format,
+        } => drift(upstream, spec.as_deref(), allow.as_deref(), *format),
     };
     match result {
         Ok(code) => code,
@@ -251,25 +266,27 @@ fn diff(base: &str, spec: Option<&Path>, format: DiffFormat) -> Result<ExitCode,
     Ok(ExitCode::SUCCESS)
 }
 
-fn drift(upstream: &Path, spec: Option<&Path>, allow: Option<&Path>) -> Result<ExitCode, String> {
+fn drift(
+    upstream: &str,
+    spec: Option<&Path>,
+    allow: Option<&Path>,
+    format: DriftFormat,
+) -> Result<ExitCode, String> {
     let fragment = target(spec, DEFAULT_SPEC);
     let fragment_doc = spec::read(&fragment.path, &fragment.shown)?;
-    let upstream_shown = upstream.display().to_string();
-    let upstream_doc = spec::read(upstream, &upstream_shown)?;
+    let upstream_doc = drift::read_upstream(upstream, drift::fetch::Limits::default())?;
     let allow = target(allow, "spec/drift-allow.yaml");
     let allowed = match std::fs::read_to_string(&allow.path) {
         Ok(text) => drift::allow_list(&text, &allow.shown)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(format!("{}: cannot read the allow-list: {e}", allow.shown)),
     };
-    let (differences, matched) = drift::compare(&fragment_doc.value, &upstream_doc.value);
-    let (report, clean) = drift::report(
-        &differences,
-        &allowed,
-        matched,
-        &fragment.shown,
-        &upstream_shown,
-    );
+    let comparison = drift::compare(&fragment_doc.value, &upstream_doc);
+    let style = match format {
+        DriftFormat::Text => drift::Style::Text,
+        DriftFormat::Markdown => drift::Style::Markdown,
+    };
+    let (report, clean) = drift::report(&comparison, &allowed, &fragment.shown, upstream, style);
     print!("{report}");
     Ok(if clean {
         ExitCode::SUCCESS

@@ -43,6 +43,14 @@ pub fn read(path: &Path, shown: &str) -> Result<Raw, String> {
         format!("{shown}: cannot read the spec: {e}; pass an existing file with --spec")
     })?;
     let json = path.extension().is_some_and(|ext| ext == "json");
+    let raw = from_bytes(bytes, shown, json)?;
+    check_version(raw.value.get("openapi").and_then(|v| v.as_str()), shown)?;
+    Ok(raw)
+}
+
+/// A document from its bytes, JSON when `json` is set and YAML otherwise, of any OpenAPI
+/// version: what `drift` reads of Prolific's document, which is never generated from.
+pub fn from_bytes(bytes: Vec<u8>, shown: &str, json: bool) -> Result<Raw, String> {
     let value = if json {
         serde_json::from_slice(&bytes).map_err(|e| json_error(shown, "invalid JSON", &e))?
     } else {
@@ -50,7 +58,6 @@ pub fn read(path: &Path, shown: &str) -> Result<Raw, String> {
             serde_yaml_ng::from_slice(&bytes).map_err(|e| yaml_error(shown, "invalid YAML", &e))?;
         yaml_to_json(yaml)
     };
-    check_version(value.get("openapi").and_then(|v| v.as_str()), shown)?;
     Ok(Raw {
         shown: shown.to_string(),
         bytes,

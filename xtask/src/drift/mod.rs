@@ -1,11 +1,16 @@
 //! `cargo xtask drift UPSTREAM`: where the hand-maintained fragment differs from Prolific's
-//! published OpenAPI document. Operations are matched by method and path; their request and
-//! response bodies and parameters are compared field by field (missing, extra, type, required,
-//! nullable, read-only). Upstream's `allOf` wrappers are flattened and `$ref`s resolved on both
-//! sides; an `Authorization` header parameter is the fragment's security scheme, not a field.
+//! published OpenAPI document (a file, or its address: `fetch.rs`). Operations are matched by
+//! method and path: one only upstream is a `missing-operation`, one only in the fragment a
+//! `gone-operation` (allowed only when the fragment marks it deprecated, which is how an
+//! operation leaves the SDK). Matched operations' request and response bodies and parameters
+//! are compared field by field (missing, extra, type, required, nullable, read-only). Upstream's
+//! `allOf` wrappers are flattened and `$ref`s resolved on both sides; an `Authorization` header
+//! parameter is the fragment's security scheme, not a field.
 //!
-//! Differences the fragment keeps on purpose are listed, each with its reason, in
+//! Other differences the fragment keeps on purpose are listed, each with its reason, in
 //! `spec/drift-allow.yaml`; any other difference makes the command fail.
+
+pub mod fetch;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -19,11 +24,47 @@ use spec_model::{Field, Index, Operation, Parameter};
 pub struct Difference {
     /// Where: `operationId request|response STATUS|parameters: field.path`.
     pub place: String,
-    /// `missing` (only upstream), `extra` (only in the fragment), `type`, `required`,
-    /// `nullable`, `read-only`, `operation`, `response`.
+    /// `missing-operation` (only upstream), `gone-operation` (only in the fragment),
+    /// `missing` (a field only upstream), `extra` (only in the fragment), `type`, `required`,
+    /// `nullable`, `read-only`, `response`, ...
     pub kind: String,
     /// The two sides, in words.
     pub detail: String,
+    /// A `gone-operation` the fragment marks deprecated: allowed, whatever the allow-list says.
+    pub deprecated: bool,
+}
+
+/// What `compare` found: every difference, and how the two documents' operations pair up.
+#[derive(Debug, Default)]
+pub struct Comparison {
+    /// The differences, sorted.
+    pub differences: Vec<Difference>,
+    /// How many operations upstream has.
+    pub upstream_operations: usize,
+    /// How many of them the fragment declares (the same method and path).
+    pub declared: usize,
+    /// How many of the fragment's operations upstream does not have.
+    pub gone: usize,
+    /// How many of those the fragment marks deprecated.
+    pub gone_deprecated: usize,
+}
+
+impl Comparison {
+    /// `119 of 119 upstream operations declared, 0 missing, 12 gone (all deprecated)`.
+    pub fn counts(&self) -> String {
+        let gone = match (self.gone, self.gone - self.gone_deprecated) {
+            (0, _) => String::new(),
+            (_, 0) => " (all deprecated)".to_string(),
+            (_, open) => format!(" ({open} not deprecated)"),
+        };
+        format!(
+            "{} of {} upstream operations declared, {} missing, {} gone{gone}",
+            self.declared,
+            self.upstream_operations,
+            self.upstream_operations - self.declared,
+            self.gone
+        )
+    }
 }
 
 /// An accepted difference, with its reason.
@@ -31,6 +72,31 @@ pub struct Allowed {
     place: String,
     kind: String,
     reason: String,
+}
+
+/// Prolific's document as JSON: fetched when `upstream` is an address (`fetch.rs`), read when
+/// it is a file. Any OpenAPI version is read (nothing is generated from it).
+pub fn read_upstream(upstream: &str, limits: fetch::Limits) -> Result<Value, String> {
+    let (bytes, json) = match fetch::is_url(upstream) {
+        true => fetch::fetch(upstream, limits)?,
+        false => {
+            let bytes = std::fs::read(upstream).map_err(|e| {
+                format!(
+                    "{upstream}: cannot read the document: {e}; pass a file or an https:// address"
+                )
+            })?;
+            (bytes, upstream.ends_with(".json"))
+        }
+    };
+    let raw = crate::spec::from_bytes(bytes, upstream, json)
+        .map_err(|e| format!("{e}; the document must be YAML or JSON"))?;
+    if raw.value.get("paths").and_then(Value::as_object).is_none() {
+        return Err(format!(
+            "{upstream}: not an OpenAPI document (it has no `paths`); pass the address or file of \
+             Prolific's OpenAPI document"
+        ));
+    }
+    Ok(raw.value)
 }
 
 /// Reads the allow-list: a YAML list of `{place, kind, reason}`; every entry needs a reason.
@@ -57,28 +123,58 @@ pub fn allow_list(text: &str, shown: &str) -> Result<Vec<Allowed>, String> {
 }
 
 /// Every difference between the fragment's operations and upstream's.
-pub fn compare(fragment: &Value, upstream: &Value) -> (Vec<Difference>, usize) {
+pub fn compare(fragment: &Value, upstream: &Value) -> Comparison {
     let sides = Sides {
         fragment: Index::new(fragment),
         upstream: Index::new(upstream),
     };
     let theirs_all = sides.upstream.operations();
+    let ours_all = sides.fragment.operations();
+    let same = |a: &Operation, b: &Operation| a.path == b.path && a.method == b.method;
     let mut found = Vec::new();
-    let mut matched = 0;
-    for ours in sides.fragment.operations() {
+    let mut comparison = Comparison {
+        upstream_operations: theirs_all.len(),
+        ..Comparison::default()
+    };
+    for theirs in theirs_all
+        .iter()
+        .filter(|t| !ours_all.iter().any(|o| same(o, t)))
+    {
+        found.push(Difference {
+            place: theirs.id.unwrap_or(theirs.path).to_string(),
+            kind: "missing-operation".into(),
+            detail: format!(
+                "{} is upstream only; declare it in the fragment",
+                theirs.label()
+            ),
+            deprecated: false,
+        });
+    }
+    for ours in &ours_all {
         let id = ours.id.unwrap_or(ours.path).to_string();
-        let Some(theirs) = theirs_all
-            .iter()
-            .find(|t| t.path == ours.path && t.method == ours.method)
-        else {
+        let Some(theirs) = theirs_all.iter().find(|t| same(ours, t)) else {
+            let deprecated = ours.is_deprecated();
+            comparison.gone += 1;
+            comparison.gone_deprecated += usize::from(deprecated);
             found.push(Difference {
                 place: id,
-                kind: "operation".into(),
-                detail: format!("{} is not in the upstream document", ours.label()),
+                kind: "gone-operation".into(),
+                detail: match deprecated {
+                    true => format!(
+                        "{} is not upstream; deprecated in the fragment",
+                        ours.label()
+                    ),
+                    false => format!(
+                        "{} is not upstream; mark it `deprecated` (with `x-deprecation`) for a \
+                         release, then remove it",
+                        ours.label()
+                    ),
+                },
+                deprecated,
             });
             continue;
         };
-        matched += 1;
+        comparison.declared += 1;
         let (our_body, their_body) = (
             ours.request_body(&sides.fragment),
             theirs.request_body(&sides.upstream),
@@ -94,6 +190,7 @@ pub fn compare(fragment: &Value, upstream: &Value) -> (Vec<Difference>, usize) {
                 place: format!("{id} request"),
                 kind: "body-required".into(),
                 detail: format!("fragment: {mine}; upstream: {upstream}"),
+                deprecated: false,
             });
         }
         sides.bodies(&format!("{id} request"), our_body, their_body, &mut found);
@@ -109,11 +206,13 @@ pub fn compare(fragment: &Value, upstream: &Value) -> (Vec<Difference>, usize) {
                     place,
                     kind: "response".into(),
                     detail: "declared in the fragment only".into(),
+                    deprecated: false,
                 }),
                 (None, Some(_)) => found.push(Difference {
                     place,
                     kind: "response".into(),
                     detail: "declared upstream only".into(),
+                    deprecated: false,
                 }),
                 (x, y) => sides.bodies(&place, x, y, &mut found),
             }
@@ -126,7 +225,8 @@ pub fn compare(fragment: &Value, upstream: &Value) -> (Vec<Difference>, usize) {
         );
     }
     found.sort();
-    (found, matched)
+    comparison.differences = found;
+    comparison
 }
 
 /// The response of `status` in `list`.
@@ -159,11 +259,13 @@ impl Sides<'_> {
                 place: place.to_string(),
                 kind: "extra".into(),
                 detail: "a JSON body in the fragment only".into(),
+                deprecated: false,
             }),
             (None, Some(_)) => found.push(Difference {
                 place: place.to_string(),
                 kind: "missing".into(),
                 detail: "a JSON body upstream only".into(),
+                deprecated: false,
             }),
             (None, None) => {}
         }
@@ -190,6 +292,7 @@ impl Sides<'_> {
                     place: at,
                     kind: "missing".into(),
                     detail: format!("only upstream ({})", y.kind),
+                    deprecated: false,
                 });
                 continue;
             };
@@ -199,6 +302,7 @@ impl Sides<'_> {
                         place: at.clone(),
                         kind: kind.into(),
                         detail: format!("fragment: {mine}; upstream: {upstream}"),
+                        deprecated: false,
                     });
                 }
             };
@@ -231,6 +335,7 @@ impl Sides<'_> {
                         "closed in the fragment only ({} values); upstream takes any value",
                         mine.len()
                     ),
+                    deprecated: false,
                 }),
                 (None, Some(upstream)) => found.push(Difference {
                     place: at.clone(),
@@ -239,6 +344,7 @@ impl Sides<'_> {
                         "open in the fragment; upstream lists {} values",
                         upstream.len()
                     ),
+                    deprecated: false,
                 }),
                 (Some(mine), Some(upstream)) if mine != upstream => {
                     let only = |a: &BTreeSet<String>, b: &BTreeSet<String>| {
@@ -252,6 +358,7 @@ impl Sides<'_> {
                             only(&mine, &upstream),
                             only(&upstream, &mine)
                         ),
+                        deprecated: false,
                     })
                 }
                 _ => {}
@@ -274,6 +381,7 @@ impl Sides<'_> {
                 place: format!("{place}: {prefix}{name}"),
                 kind: "extra".into(),
                 detail: "only in the fragment".into(),
+                deprecated: false,
             });
         }
     }
@@ -296,6 +404,7 @@ fn parameters(id: &str, ours: &[Parameter], theirs: &[Parameter], found: &mut Ve
                 place: format!("{place}: {name}"),
                 kind: "extra".into(),
                 detail: "in the fragment only".into(),
+                deprecated: false,
             });
             continue;
         };
@@ -308,6 +417,7 @@ fn parameters(id: &str, ours: &[Parameter], theirs: &[Parameter], found: &mut Ve
                     place: format!("{place}: {name}"),
                     kind: kind.into(),
                     detail: format!("fragment: {mine}; upstream: {upstream}"),
+                    deprecated: false,
                 });
             }
         }
@@ -317,6 +427,7 @@ fn parameters(id: &str, ours: &[Parameter], theirs: &[Parameter], found: &mut Ve
             place: format!("{place}: {name}"),
             kind: "missing".into(),
             detail: "upstream only".into(),
+            deprecated: false,
         });
     }
 }
@@ -342,63 +453,195 @@ fn glob(pattern: &str, place: &str) -> bool {
     rest.len() >= last.len() && rest.ends_with(last)
 }
 
-/// The report; `true` when every difference is allowed.
+/// How the report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Lines for a terminal.
+    Text,
+    /// A Markdown section: the body of the issue the scheduled drift workflow opens.
+    Markdown,
+}
+
+/// One difference as the report shows it: open, or allowed with its reason.
+struct Judged<'a> {
+    difference: &'a Difference,
+    reason: Option<&'a str>,
+}
+
+/// The report in `style`; `true` when every difference is allowed.
 pub fn report(
-    differences: &[Difference],
+    comparison: &Comparison,
     allowed: &[Allowed],
-    matched: usize,
     spec: &str,
     upstream: &str,
+    style: Style,
 ) -> (String, bool) {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "drift: {spec} against {upstream} ({matched} operation{} matched by method and path)",
-        if matched == 1 { "" } else { "s" }
-    );
-    let mut open = 0;
-    for d in differences {
-        match allowed
-            .iter()
-            .find(|a| glob(&a.place, &d.place) && a.kind == d.kind)
-        {
-            Some(a) => {
-                let _ = writeln!(
+    let judged: Vec<Judged> = comparison
+        .differences
+        .iter()
+        .map(|d| Judged {
+            difference: d,
+            reason: match d.kind.as_str() {
+                // How an operation leaves the SDK: deprecated first, whatever the allow-list says.
+                "gone-operation" => d.deprecated.then_some("deprecated in the fragment"),
+                _ => allowed
+                    .iter()
+                    .find(|a| glob(&a.place, &d.place) && a.kind == d.kind)
+                    .map(|a| a.reason.as_str()),
+            },
+        })
+        .collect();
+    let stale: Vec<&Allowed> = allowed
+        .iter()
+        .filter(|a| {
+            !comparison
+                .differences
+                .iter()
+                .any(|d| glob(&a.place, &d.place) && d.kind == a.kind)
+        })
+        .collect();
+    let open = judged.iter().filter(|j| j.reason.is_none()).count();
+    let verdict = match open {
+        0 => "no difference outside the allow-list".to_string(),
+        1 => "1 difference to resolve: update the fragment, or allow it with a reason in \
+              spec/drift-allow.yaml"
+            .to_string(),
+        n => format!(
+            "{n} differences to resolve: update the fragment, or allow them with a reason in \
+             spec/drift-allow.yaml"
+        ),
+    };
+    let report = Report {
+        comparison,
+        judged: &judged,
+        stale: &stale,
+        spec,
+        upstream,
+        verdict: &verdict,
+    };
+    let text = match style {
+        Style::Text => report.text(),
+        Style::Markdown => report.markdown(),
+    };
+    (text, open == 0)
+}
+
+/// What a report says, before it is written in a style.
+struct Report<'a> {
+    comparison: &'a Comparison,
+    judged: &'a [Judged<'a>],
+    stale: &'a [&'a Allowed],
+    spec: &'a str,
+    upstream: &'a str,
+    verdict: &'a str,
+}
+
+impl Report<'_> {
+    fn text(&self) -> String {
+        let Report {
+            comparison,
+            judged,
+            stale,
+            spec,
+            upstream,
+            verdict,
+        } = self;
+        let mut out = String::new();
+        let _ = writeln!(out, "drift: {spec} against {upstream}");
+        for j in judged.iter() {
+            let d = j.difference;
+            let _ = match j.reason {
+                Some(reason) => writeln!(
                     out,
-                    "  allowed  {:<9} {}: {} (allowed: {})",
-                    d.kind, d.place, d.detail, a.reason
-                );
-            }
-            None => {
-                open += 1;
-                let _ = writeln!(out, "  differs  {:<9} {}: {}", d.kind, d.place, d.detail);
-            }
+                    "  allowed  {:<9} {}: {} (allowed: {reason})",
+                    d.kind, d.place, d.detail
+                ),
+                None => writeln!(out, "  differs  {:<9} {}: {}", d.kind, d.place, d.detail),
+            };
         }
-    }
-    for a in allowed {
-        if !differences
-            .iter()
-            .any(|d| glob(&a.place, &d.place) && d.kind == a.kind)
-        {
+        for a in stale.iter() {
             let _ = writeln!(
                 out,
                 "  stale    {:<9} {}: allowed, but no longer differs; remove it from the allow-list",
                 a.kind, a.place
             );
         }
+        let _ = writeln!(out, "drift: {}", comparison.counts());
+        let _ = writeln!(out, "drift: {verdict}");
+        out
     }
-    if open == 0 {
-        let _ = writeln!(out, "drift: no difference outside the allow-list");
-    } else {
-        let _ = writeln!(
-            out,
-            "drift: {open} difference{} to resolve: update the fragment, or allow {} with a reason in spec/drift-allow.yaml",
-            if open == 1 { "" } else { "s" },
-            if open == 1 { "it" } else { "them" }
-        );
+
+    fn markdown(&self) -> String {
+        let Report {
+            comparison,
+            judged,
+            stale,
+            spec,
+            upstream,
+            verdict,
+        } = self;
+        let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
+        let mut out = String::new();
+        let _ = writeln!(out, "## Drift: `{spec}` against `{upstream}`\n");
+        let _ = writeln!(out, "**{}.** {verdict}.\n", comparison.counts());
+        let open: Vec<&Judged> = judged.iter().filter(|j| j.reason.is_none()).collect();
+        if !open.is_empty() {
+            let _ = writeln!(out, "| Kind | Place | Difference |\n|---|---|---|");
+            for j in open.iter().take(MARKDOWN_ROWS) {
+                let d = j.difference;
+                let _ = writeln!(
+                    out,
+                    "| `{}` | `{}` | {} |",
+                    d.kind,
+                    cell(&d.place),
+                    cell(&d.detail)
+                );
+            }
+            if open.len() > MARKDOWN_ROWS {
+                let _ = writeln!(
+                    out,
+                    "\n{} more: run `cargo xtask drift {upstream}` for all of them.",
+                    open.len() - MARKDOWN_ROWS
+                );
+            }
+            let _ = writeln!(out);
+        }
+        if !stale.is_empty() {
+            let _ = writeln!(
+                out,
+                "Allowed, but no longer different (remove them from `spec/drift-allow.yaml`):\n"
+            );
+            for a in stale.iter() {
+                let _ = writeln!(out, "- `{}` `{}`", a.kind, cell(&a.place));
+            }
+            let _ = writeln!(out);
+        }
+        // The allowed differences by kind and reason, counted: hundreds of rows would bury the
+        // ones to resolve (and an issue's body has a size limit).
+        let mut allowed: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for j in judged.iter() {
+            if let Some(reason) = j.reason {
+                *allowed.entry((&j.difference.kind, reason)).or_default() += 1;
+            }
+        }
+        if !allowed.is_empty() {
+            let total: usize = allowed.values().sum();
+            let _ = writeln!(
+                out,
+                "<details><summary>{total} allowed difference(s), by reason</summary>\n\n| Kind | How many | Why |\n|---|---|---|"
+            );
+            for ((kind, reason), count) in &allowed {
+                let _ = writeln!(out, "| `{kind}` | {count} | {} |", cell(reason));
+            }
+            let _ = writeln!(out, "\n</details>");
+        }
+        out
     }
-    (out, open == 0)
 }
+
+/// The most differences to resolve the Markdown report lists (an issue's body holds 65,536
+/// characters); the text report lists every one.
+const MARKDOWN_ROWS: usize = 150;
 
 #[cfg(test)]
 mod tests {
@@ -424,9 +667,13 @@ mod tests {
 
     /// What `compare` finds, as `kind place: detail` lines.
     fn differences(ours: serde_json::Value, theirs: serde_json::Value) -> Vec<String> {
-        let (found, matched) = compare(&ours, &theirs);
-        assert_eq!(matched, 1);
-        found
+        let comparison = compare(&ours, &theirs);
+        assert_eq!(
+            (comparison.declared, comparison.upstream_operations),
+            (1, 1)
+        );
+        comparison
+            .differences
             .iter()
             .map(|d| format!("{} {}: {}", d.kind, d.place, d.detail))
             .collect()
