@@ -22,7 +22,7 @@ use crate::retry;
 /// The generator requires the hooks (`HooksMode::Expected`), and the generated `send()` calls
 /// `pre`; the trait is public, so anyone who depends on progenitor-client can call it too, on a
 /// request of their own, to any host. So `pre` does nothing: the token goes on a request only
-/// in [`send`], which only the SDK's own `send()` reaches (tests/public_api.rs).
+/// in [`send`], which only the SDK's own `send()` reaches (tests/suite/public_api.rs).
 impl ClientHooks<Config> for Client {
     async fn pre<E>(
         &self,

@@ -1,4 +1,4 @@
-//! Shared helpers of the SDK's integration tests (`tests/tests/*.rs`) and of the SDK's
+//! Shared helpers of the SDK's integration tests (`tests/tests/suite/` and `tests/tests/tracing_events.rs`) and of the SDK's
 //! examples: a recording loopback server (on wiremock), a server of raw bytes for answers no
 //! conforming server sends, the spec's examples, schemas and operations, and a stateful mock of
 //! the whole API, driven by the spec, that checks requests (and its own answers) against it; the

@@ -1,14 +1,18 @@
-//! The `tracing` events of a call. Alone in its own test binary: tracing caches which
-//! callsites are enabled process-wide, and tests that run beside it without a subscriber
-//! would make it miss events.
+//! What the SDK logs through `tracing`: the events of a call, and that no study token or claim
+//! reaches a log line. Every test that installs a subscriber is here, in a test binary of its
+//! own (the rest share `suite/`): tracing caches which callsites are enabled process-wide, and
+//! tests that run beside these without a subscriber would make them miss events.
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use prolific_sdk_tests::{Canned, Loopback};
 
 mod common;
 
+use common::study_tokens::{Key, KeyServer, claims, hs256, with, with_flipped_signature_byte};
 use common::{TOKEN, client, create, created};
+use serde_json::json;
 
 /// A `tracing` writer that keeps everything written to it.
 #[derive(Clone, Default)]
@@ -166,4 +170,53 @@ async fn a_deprecated_operation_is_warned_about_once_and_its_headers_read() {
         warnings[0].contains("sunset=\"Wed, 01 Jul 2026 00:00:00 GMT\""),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn no_refusal_or_log_line_holds_the_token_or_a_claim() {
+    let (captured, _guard) = capture(tracing::Level::TRACE, false);
+    let key_a = Key::new("key-a");
+
+    let keys = KeyServer::start(&[&key_a]).await;
+    let verifier = keys.verifier();
+    let now = SystemTime::now();
+    let good = key_a.sign(&claims(now));
+    let refused = [
+        with_flipped_signature_byte(&good),
+        key_a.sign(&with(
+            claims(now),
+            "/prolific/workspace_id",
+            json!("another"),
+        )),
+        key_a.sign(&with(claims(now), "/aud", json!("https://pid-7.example"))),
+        hs256(&key_a.kid, &claims(now), &key_a.public_der()),
+        Key::new("key-c").sign(&claims(now)),
+    ];
+    let mut lines = Vec::new();
+    for token in &refused {
+        let error = verifier.verify_at(token, now).await.unwrap_err();
+        lines.push(format!("{error} / {error:?}"));
+    }
+    // A fetch that fails after a day, logged as a warning.
+    *keys.keys.lock().unwrap() = json!({"not": "a key set"});
+    let day_later = now + Duration::from_secs(24 * 60 * 60 + 1);
+    verifier
+        .verify_at(&key_a.sign(&claims(day_later)), day_later)
+        .await
+        .unwrap();
+    lines.push(format!("{verifier:?}"));
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("WARN"), "{log}");
+    lines.push(log);
+
+    for line in &lines {
+        for token in refused.iter().chain([&good]) {
+            for part in token.split('.').filter(|part| part.len() > 8) {
+                assert!(!line.contains(part), "{line}");
+            }
+        }
+        for claim in ["pid-7", "session-9", "study-3", TOKEN] {
+            assert!(!line.contains(claim), "{claim} in {line}");
+        }
+    }
 }

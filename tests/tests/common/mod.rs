@@ -54,7 +54,10 @@ pub mod study_tokens {
     use aws_lc_rs::rsa::{KeySize, PublicKeyComponents};
     use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256, RsaKeyPair};
     use base64::Engine as _;
+    use prolific_sdk::study_tokens::StudyTokenVerifier;
+    use prolific_sdk_tests::{Canned, Loopback};
     use serde_json::{Value, json};
+    use std::sync::{Arc, Mutex};
     use std::time::{SystemTime, UNIX_EPOCH};
 
     /// The site the tests' studies run at, and the workspace they belong to.
@@ -180,5 +183,70 @@ pub mod study_tokens {
             b64(header.to_string().as_bytes()),
             b64(claims.to_string().as_bytes())
         )
+    }
+
+    /// Where a `KeyServer` serves the key set.
+    pub const KEY_SET_PATH: &str = "/.well-known/study/jwks.json";
+
+    /// A key set server whose answer the test can change (a key rotation).
+    pub struct KeyServer {
+        pub server: Loopback,
+        pub keys: Arc<Mutex<Value>>,
+    }
+
+    impl KeyServer {
+        pub async fn start(keys: &[&Key]) -> Self {
+            let current = Arc::new(Mutex::new(key_set(keys)));
+            let served = current.clone();
+            let server =
+                Loopback::serve(move |_, _| Canned::json(200, &served.lock().unwrap().clone()))
+                    .await;
+            Self {
+                server,
+                keys: current,
+            }
+        }
+
+        pub fn rotate_to(&self, keys: &[&Key]) {
+            *self.keys.lock().unwrap() = key_set(keys);
+        }
+
+        /// How many times the key set was fetched; every request must have been a fetch of it.
+        pub fn fetches(&self) -> usize {
+            let requests = self.server.requests();
+            for request in &requests {
+                assert_eq!(
+                    (request.method.as_str(), request.target.as_str()),
+                    ("GET", KEY_SET_PATH)
+                );
+            }
+            requests.len()
+        }
+
+        pub fn verifier(&self) -> StudyTokenVerifier {
+            verifier_of(&self.server)
+        }
+    }
+
+    /// A verifier for `SITE` and `WORKSPACE` whose client calls `server`.
+    pub fn verifier_of(server: &Loopback) -> StudyTokenVerifier {
+        StudyTokenVerifier::new(super::client(server), SITE, WORKSPACE).unwrap()
+    }
+
+    /// `claims` with the value at `pointer` replaced by `value`.
+    pub fn with(mut claims: Value, pointer: &str, value: Value) -> Value {
+        *claims.pointer_mut(pointer).unwrap() = value;
+        claims
+    }
+
+    /// `claims` without `key` in the object at `parent`.
+    pub fn without(mut claims: Value, parent: &str, key: &str) -> Value {
+        claims
+            .pointer_mut(parent)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .remove(key);
+        claims
     }
 }
