@@ -195,6 +195,7 @@ pub mod study_tokens {
     }
 
     impl KeyServer {
+        /// Serves the key set of `keys` on loopback.
         pub async fn start(keys: &[&Key]) -> Self {
             let current = Arc::new(Mutex::new(key_set(keys)));
             let served = current.clone();
@@ -207,6 +208,7 @@ pub mod study_tokens {
             }
         }
 
+        /// Serves the key set of `keys` from now on.
         pub fn rotate_to(&self, keys: &[&Key]) {
             *self.keys.lock().unwrap() = key_set(keys);
         }
@@ -223,6 +225,7 @@ pub mod study_tokens {
             requests.len()
         }
 
+        /// A verifier that fetches this server's key set.
         pub fn verifier(&self) -> StudyTokenVerifier {
             verifier_of(&self.server)
         }
