@@ -127,9 +127,11 @@ pub fn run(root: &Path) -> ExitCode {
             Some(program) => {
                 let mut step = Step::new(name, program, &args);
                 // No telemetry or update checks: CI has no network beyond package registries.
+                // No colour: zizmor colours its lines when `CI` is set, escapes in a log file.
                 step.env = vec![
                     ("REDOCLY_TELEMETRY", "off"),
                     ("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
+                    ("NO_COLOR", "1"),
                 ];
                 steps.push(step);
             }
